@@ -1,0 +1,130 @@
+# glimpse: one Makefile builds the library, the tests, the tutorials and the benchmarks into build/.
+# `make help` lists the targets.
+
+CXX      ?= g++
+CXXSTD   := -std=c++20
+WARNINGS := -Wall -Wextra
+OPTIMISE := -O2 -march=native
+CXXFLAGS := $(CXXSTD) $(OPTIMISE) $(WARNINGS) -fopenmp -I. -MMD -MP
+LDLIBS   := -lfmt
+SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+
+# Optional backend: `make BLAS=openblas` sends GEMM to OpenBLAS (needs libopenblas-dev).
+ifeq ($(BLAS),openblas)
+CXXFLAGS += -DGLIMPSE_OPENBLAS
+LDLIBS   += -lopenblas
+endif
+
+BUILD     := build
+LIB_SRC   := $(wildcard core/*.cpp nn/*.cpp attention/*.cpp decode/*.cpp)
+TEST_SRC  := $(wildcard tests/*.cpp)
+TUTORIALS := $(basename $(notdir $(wildcard tutorials/[0-9][0-9]_*.cpp)))
+BENCHES   := $(basename $(notdir $(wildcard bench/*.cpp)))
+
+LIB       := $(BUILD)/libglimpse.a
+TESTS     := $(BUILD)/tests/glimpse_tests
+TUT_BINS  := $(addprefix $(BUILD)/tutorials/,$(TUTORIALS))
+BENCH_BINS:= $(addprefix $(BUILD)/bench/,$(BENCHES))
+SAN_TESTS := $(BUILD)/sanitize/glimpse_tests
+DEPS_OK   := $(BUILD)/.deps-ok
+DEMO      := $(lastword $(TUTORIALS))
+
+.PHONY: all test gradcheck tutorials run demo sanitize bench fuzz format help clean deps
+.DEFAULT_GOAL := all
+
+all: $(LIB) $(TESTS) $(TUT_BINS) $(BENCH_BINS)
+
+help:
+	@echo "make            build the library, tests, tutorials and benchmarks into build/"
+	@echo "make demo       run the flagship tutorial ($(DEMO)); pass ARGS='...' to it"
+	@echo "make test       run every test, then every tutorial in --quick mode"
+	@echo "make gradcheck  the gradient-check suite alone, one row per op"
+	@echo "make tutorials  build the tutorials"
+	@echo "make run T=01   run one tutorial (ARGS='--step' pauses between steps)"
+	@echo "make sanitize   every test under AddressSanitizer + UBSan + LeakSanitizer"
+	@echo "make bench      benchmarks beside PyTorch, as JSON lines"
+	@echo "make BLAS=openblas ...  use OpenBLAS for GEMM (optional, never the default)"
+	@echo "make format     format the sources with clang-format"
+	@echo "make clean      remove build/"
+
+# Every target that compiles first makes sure doctest and fmt are installed.
+deps: $(DEPS_OK)
+$(DEPS_OK):
+	@mkdir -p $(BUILD)
+	@if printf '#include <doctest/doctest.h>\n#include <fmt/core.h>\n' | $(CXX) $(CXXSTD) -E -x c++ - >/dev/null 2>&1; then \
+	  touch $@; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "glimpse: installing doctest-dev and libfmt-dev with apt-get"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q doctest-dev libfmt-dev g++ make && touch $@; \
+	elif sudo -n true 2>/dev/null; then \
+	  echo "glimpse: installing doctest-dev and libfmt-dev with sudo apt-get"; \
+	  sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q doctest-dev libfmt-dev && touch $@; \
+	else \
+	  echo "glimpse needs doctest and fmt: run  sudo apt-get install doctest-dev libfmt-dev"; exit 1; \
+	fi
+
+$(BUILD)/obj/%.o: %.cpp | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/sanitize/obj/%.o: %.cpp | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXSTD) $(SANITIZE) $(WARNINGS) -fopenmp -I. -MMD -MP -c $< -o $@
+
+LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(TESTS): $(TEST_SRC:%.cpp=$(BUILD)/obj/%.o) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tutorials/%: $(BUILD)/obj/tutorials/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+SAN_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/sanitize/obj/%.o) $(TEST_SRC:%.cpp=$(BUILD)/sanitize/obj/%.o)
+$(SAN_TESTS): $(SAN_OBJ)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXSTD) $(SANITIZE) -fopenmp $^ -o $@ $(LDLIBS)
+
+# Tests first, then every tutorial in quick mode so none can rot.
+test: $(TESTS) $(TUT_BINS)
+	$(TESTS)
+	@for t in $(TUTORIALS); do \
+	  echo "== tutorial $$t --quick"; \
+	  $(BUILD)/tutorials/$$t --quick </dev/null >$(BUILD)/tutorials/$$t.log 2>&1 \
+	    && echo "   ok ($$(wc -l <$(BUILD)/tutorials/$$t.log) lines of output)" \
+	    || { tail -n 30 $(BUILD)/tutorials/$$t.log; echo "tutorial $$t FAILED"; exit 1; }; \
+	done
+
+gradcheck: $(TESTS)
+	GLIMPSE_GRADCHECK_TABLE=1 $(TESTS) --test-suite=gradcheck
+
+sanitize: $(SAN_TESTS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_TESTS)
+
+tutorials: $(TUT_BINS)
+
+run: $(TUT_BINS)
+	@test -n "$(T)" || { echo "usage: make run T=01 [ARGS='--step']"; exit 1; }
+	$(BUILD)/tutorials/$(firstword $(filter $(T)_%,$(TUTORIALS))) $(ARGS)
+
+demo: $(TUT_BINS)
+	$(BUILD)/tutorials/$(DEMO) $(ARGS)
+
+bench: $(BENCH_BINS)
+	@for b in $(BENCHES); do $(BUILD)/bench/$$b || exit 1; done
+
+format:
+	clang-format -i $(wildcard glimpse.hpp */*.hpp */*.cpp)
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,206 @@
+#include "core/autograd.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/error.hpp"
+#include "core/ops.hpp"
+
+namespace glimpse {
+
+namespace {
+
+thread_local bool grad_mode = true;
+
+// Destroying the last handle to a long chain (a 10,000-step unrolled RNN) would run Node's
+// destructor inside Node's destructor inside ... and overflow the stack. Instead, a dying Node
+// or tensor hands the Nodes it owned to this queue, and only the outermost call drains it, one
+// Node at a time: the recursion never goes deeper than one level.
+thread_local std::vector<std::shared_ptr<Node>> release_queue;
+thread_local bool draining = false;
+
+void release_iteratively(std::shared_ptr<Node>&& node) {
+    if (!node) return;
+    if (node.use_count() > 1) {  // still used elsewhere: dropping our reference frees nothing
+        node.reset();
+        return;
+    }
+    release_queue.push_back(std::move(node));
+    if (draining) return;
+    draining = true;
+    while (!release_queue.empty()) {
+        std::shared_ptr<Node> next = std::move(release_queue.back());
+        release_queue.pop_back();
+        next.reset();  // its destructor queues the Nodes it owned
+    }
+    draining = false;
+}
+
+// Nodes in an order where every node comes before the nodes of its inputs (reverse post-order of
+// a depth-first search), found with an explicit stack so depth is not limited by the call stack.
+std::vector<Node*> reverse_topological_order(Node* root) {
+    std::vector<Node*> post_order;
+    std::unordered_set<Node*> visited{root};
+    std::vector<std::pair<Node*, std::size_t>> stack{{root, 0}};
+    while (!stack.empty()) {
+        Node* node = stack.back().first;
+        std::size_t& next_edge = stack.back().second;
+        if (next_edge < node->edges.size()) {
+            Node* input = node->edges[next_edge++].node.get();
+            if (input && visited.insert(input).second) stack.emplace_back(input, 0);
+        } else {
+            post_order.push_back(node);
+            stack.pop_back();
+        }
+    }
+    std::reverse(post_order.begin(), post_order.end());
+    return post_order;
+}
+
+void accumulate_into_leaf(TensorImpl& leaf, const Tensor& grad) {
+    // A fresh buffer (clone) so that .grad never aliases a tensor the user or a graph holds.
+    leaf.grad = leaf.grad.defined() ? add(leaf.grad, grad) : grad.clone();
+}
+
+// The gradient that `node` sends to input `i`, summed back to the input's shape if the op
+// broadcast it: the one shared step that undoes broadcasting for every op.
+Tensor gradient_for_input(const Node& node, std::size_t i, const Tensor& grad) {
+    const Edge& edge = node.edges[i];
+    if (grad.dtype() != edge.dtype) {
+        throw Error(fmt::format("backward of '{}': gradient for input {} is {}, the input is {}",
+                                node.op, i, dtype_name(grad.dtype()), dtype_name(edge.dtype)));
+    }
+    Tensor reduced = sum_to(grad, edge.shape);
+    if (reduced.shape() != edge.shape) {
+        throw Error(fmt::format("backward of '{}': gradient for input {} has shape {}, expected {}",
+                                node.op, i, shape_str(grad.shape()), shape_str(edge.shape)));
+    }
+    return reduced;
+}
+
+void run_backward(Node* root, const Tensor& root_grad, bool retain_graph) {
+    const std::vector<Node*> order = reverse_topological_order(root);
+    for (Node* node : order) {
+        if (!node->backward) {
+            throw Error(fmt::format(
+                "backward: the graph through '{}' was already freed by an earlier backward(); "
+                "pass retain_graph=true to the first backward() to go through it twice",
+                node->op));
+        }
+    }
+    NoGradGuard no_grad;  // gradients are computed with ops, but not recorded
+    std::unordered_map<Node*, Tensor> pending{{root, root_grad}};
+    for (Node* node : order) {
+        auto found = pending.find(node);
+        if (found == pending.end()) continue;  // no gradient flowed to this node
+        const Tensor grad_output = std::move(found->second);
+        pending.erase(found);
+
+        const std::vector<Tensor> input_grads = node->backward(grad_output);
+        if (input_grads.size() != node->edges.size()) {
+            throw Error(fmt::format("backward of '{}' returned {} gradients for {} inputs",
+                                    node->op, input_grads.size(), node->edges.size()));
+        }
+        for (std::size_t i = 0; i < input_grads.size(); ++i) {
+            const Edge& edge = node->edges[i];
+            if (!edge.needs_grad() || !input_grads[i].defined()) continue;
+            Tensor grad = gradient_for_input(*node, i, input_grads[i]);
+            if (edge.leaf) {
+                accumulate_into_leaf(*edge.leaf, grad);
+            } else {
+                Tensor& slot = pending[edge.node.get()];
+                slot = slot.defined() ? add(slot, grad) : grad;
+            }
+        }
+        if (!retain_graph) node->backward = nullptr;  // frees the tensors it saved
+    }
+}
+
+}  // namespace
+
+Node::~Node() {
+    for (Edge& edge : edges) release_iteratively(std::move(edge.node));
+}
+
+TensorImpl::~TensorImpl() {
+    release_iteratively(std::move(grad_fn));
+}
+
+bool grad_enabled() {
+    return grad_mode;
+}
+
+NoGradGuard::NoGradGuard() : previous_(grad_mode) {
+    grad_mode = false;
+}
+NoGradGuard::~NoGradGuard() {
+    grad_mode = previous_;
+}
+
+bool needs_graph(std::span<const Tensor> inputs) {
+    if (!grad_mode) return false;
+    return std::any_of(inputs.begin(), inputs.end(),
+                       [](const Tensor& t) { return t.requires_grad(); });
+}
+
+Tensor attach_node(std::string name, std::span<const Tensor> inputs, const Tensor& output,
+                   BackwardFn backward) {
+    auto node = std::make_shared<Node>();
+    node->op = std::move(name);
+    node->edges.resize(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        const Tensor& input = inputs[i];
+        if (!input.requires_grad()) continue;
+        Edge& edge = node->edges[i];
+        edge.shape = input.shape();
+        edge.dtype = input.dtype();
+        if (input.is_leaf()) {
+            edge.leaf = input.impl_ptr();
+        } else {
+            edge.node = input.grad_fn();
+        }
+    }
+    node->backward = std::move(backward);
+    node->shape = output.shape();
+    node->dtype = output.dtype();
+
+    // A new handle over the output's data: the value the op captured stays graph-free.
+    Tensor result = output.detach();
+    result.impl()->requires_grad = true;
+    result.impl()->grad_fn = std::move(node);
+    return result;
+}
+
+void Tensor::backward(const Tensor& grad, bool retain_graph) const {
+    if (!requires_grad()) {
+        throw Error(fmt::format(
+            "backward: tensor {} does not require grad (no input of the ops that made it "
+            "requires grad)",
+            shape_str(shape())));
+    }
+    Tensor seed = grad;
+    if (!seed.defined()) {
+        if (numel() != 1) {
+            throw Error(fmt::format(
+                "backward: without a gradient argument the tensor must hold one element (a "
+                "loss), got shape {}; pass backward(grad) with a gradient of that shape",
+                shape_str(shape())));
+        }
+        seed = ones(shape(), dtype());
+    } else if (seed.shape() != shape() || seed.dtype() != dtype()) {
+        throw Error(fmt::format("backward: gradient {} {} does not match the tensor {} {}",
+                                shape_str(seed.shape()), dtype_name(seed.dtype()),
+                                shape_str(shape()), dtype_name(dtype())));
+    }
+    if (is_leaf()) {
+        NoGradGuard no_grad;
+        accumulate_into_leaf(*impl(), seed);
+        return;
+    }
+    run_backward(grad_fn().get(), seed, retain_graph);
+}
+
+}  // namespace glimpse

@@ -1,0 +1,89 @@
+#pragma once
+// Reverse-mode automatic differentiation.
+//
+// Every op computes its output from plain values, then calls record() with its inputs and a
+// backward function: given the gradient of the loss with respect to the output, return the
+// gradient with respect to each input. record() attaches a Node to the output; the Nodes form
+// the graph that Tensor::backward() walks in reverse topological order.
+//
+// The graph owns nothing backwards: an output holds its Node, a Node holds its inputs' Nodes
+// (and whatever its backward captured), so the graph lives exactly as long as the tensors that
+// refer to it, without cycles. A backward function must therefore never capture its own output
+// tensor; it captures the plain value computed before record() (see tanh in ops_elementwise.cpp).
+
+#include <functional>
+#include <initializer_list>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace glimpse {
+
+// Given dLoss/dOutput, returns dLoss/dInput for each input in order (undefined = no gradient).
+// A returned gradient may have the output's broadcast shape: the engine sums it back to the
+// input's shape (sum_to), so no op has to undo broadcasting itself.
+using BackwardFn = std::function<std::vector<Tensor>(const Tensor& grad_output)>;
+
+// Where a gradient goes next: into another op's Node, or into a leaf's .grad.
+struct Edge {
+    std::shared_ptr<Node> node;        // set when the input was computed by an op
+    std::shared_ptr<TensorImpl> leaf;  // set when the input is a leaf that requires grad
+    Shape shape;                       // the input's shape and dtype: what its gradient must be
+    DType dtype = DType::Float32;
+    bool needs_grad() const { return node || leaf; }
+};
+
+struct Node {
+    std::string op;           // "matmul", or a custom op's name
+    std::vector<Edge> edges;  // one per input, in argument order
+    BackwardFn backward;      // emptied after a backward pass unless the graph is retained
+    Shape shape;              // of the output, for graph export and checks
+    DType dtype = DType::Float32;
+
+    ~Node();  // see release_graph_iteratively in autograd.cpp
+};
+
+// Gradient recording is on unless a NoGradGuard is alive on this thread.
+bool grad_enabled();
+
+// RAII: no graph is recorded while it lives (inference, optimizer updates, backward itself).
+class NoGradGuard {
+  public:
+    NoGradGuard();
+    ~NoGradGuard();
+    NoGradGuard(const NoGradGuard&) = delete;
+    NoGradGuard& operator=(const NoGradGuard&) = delete;
+
+  private:
+    bool previous_;
+};
+
+// True when an op on these inputs must be recorded: grad mode is on and an input requires grad.
+bool needs_graph(std::span<const Tensor> inputs);
+
+// Returns `output` as the result of op `name` on `inputs`, differentiable through `backward`.
+// This is also the public way to write a custom op (see tutorials/03_gradcheck.cpp):
+//   Tensor y = ...compute from x's values...;
+//   return record("cube", {x}, y, [x](const Tensor& g) { return std::vector{g * 3 * x * x}; });
+Tensor attach_node(std::string name, std::span<const Tensor> inputs, const Tensor& output,
+                   BackwardFn backward);
+
+template <typename F>
+Tensor record(std::string name, std::initializer_list<Tensor> inputs, const Tensor& output,
+              F&& backward) {
+    std::span<const Tensor> span(inputs.begin(), inputs.size());
+    if (!needs_graph(span)) return output;
+    return attach_node(std::move(name), span, output, BackwardFn(std::forward<F>(backward)));
+}
+
+template <typename F>
+Tensor record(std::string name, const std::vector<Tensor>& inputs, const Tensor& output,
+              F&& backward) {
+    if (!needs_graph(inputs)) return output;
+    return attach_node(std::move(name), inputs, output, BackwardFn(std::forward<F>(backward)));
+}
+
+}  // namespace glimpse

@@ -1,0 +1,210 @@
+#include "core/tensor.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "core/autograd.hpp"
+#include "core/error.hpp"
+#include "core/strided_loop.hpp"
+
+namespace glimpse {
+
+namespace {
+
+// 64-byte alignment lets the compiler use aligned vector loads on fresh buffers.
+constexpr std::size_t kAlignment = 64;
+
+template <typename T>
+constexpr DType dtype_of() {
+    if constexpr (std::is_same_v<T, double>) return DType::Float64;
+    if constexpr (std::is_same_v<T, int64_t>) return DType::Int64;
+    if constexpr (std::is_same_v<T, uint8_t>) return DType::Bool;
+    return DType::Float32;
+}
+
+}  // namespace
+
+Storage::Storage(std::size_t size) : nbytes(size) {
+    const std::size_t rounded =
+        (std::max<std::size_t>(size, 1) + kAlignment - 1) / kAlignment * kAlignment;
+    data = static_cast<std::byte*>(std::aligned_alloc(kAlignment, rounded));
+    if (data == nullptr) throw Error(fmt::format("out of memory allocating {} bytes", size));
+}
+
+Storage::~Storage() {
+    std::free(data);
+}
+
+int64_t Tensor::size(int64_t dim) const {
+    return shape()[normalize_dim("size", dim, this->dim())];
+}
+
+int64_t Tensor::numel() const {
+    return glimpse::numel(shape());
+}
+
+bool Tensor::is_contiguous() const {
+    int64_t expected = 1;
+    for (std::size_t d = shape().size(); d-- > 0;) {
+        if (shape()[d] != 1 && strides()[d] != expected) return false;
+        expected *= shape()[d];
+    }
+    return true;
+}
+
+template <typename T>
+T* Tensor::data() const {
+    if (!defined()) throw Error("data: the tensor is undefined");
+    if (dtype() != dtype_of<T>()) {
+        throw Error(fmt::format("data: the tensor is {}, but its data was read as {}",
+                                dtype_name(dtype()), dtype_name(dtype_of<T>())));
+    }
+    return reinterpret_cast<T*>(impl_->storage->data) + impl_->offset;
+}
+template float* Tensor::data<float>() const;
+template double* Tensor::data<double>() const;
+template int64_t* Tensor::data<int64_t>() const;
+template uint8_t* Tensor::data<uint8_t>() const;
+
+double Tensor::item() const {
+    if (numel() != 1) {
+        throw Error(fmt::format("item: expected a tensor with one element, got shape {}",
+                                shape_str(shape())));
+    }
+    return to_vector()[0];
+}
+
+std::vector<double> Tensor::to_vector() const {
+    std::vector<double> values;
+    values.reserve(numel());
+    dispatch_all(dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        const T* base = data<T>();
+        for_each_element(shape(), strides(), [&](int64_t offset) {
+            values.push_back(static_cast<double>(base[offset]));
+        });
+    });
+    return values;
+}
+
+Tensor& Tensor::requires_grad_(bool on) {
+    if (!is_leaf()) {
+        throw Error("requires_grad_: only leaf tensors can be marked; this one was computed by '" +
+                    grad_fn()->op + "' (use detach() to make a leaf)");
+    }
+    if (on && !is_floating(dtype())) {
+        throw Error(fmt::format("requires_grad_: only floating tensors have gradients, got {}",
+                                dtype_name(dtype())));
+    }
+    impl_->requires_grad = on;
+    return *this;
+}
+
+bool Tensor::is_leaf() const {
+    return impl_->grad_fn == nullptr;
+}
+Tensor Tensor::grad() const {
+    return impl_->grad;
+}
+
+void Tensor::set_grad(const Tensor& grad) const {
+    if (grad.defined() && (grad.shape() != shape() || grad.dtype() != dtype())) {
+        throw Error(fmt::format("set_grad: gradient {} {} does not match the tensor {} {}",
+                                shape_str(grad.shape()), dtype_name(grad.dtype()),
+                                shape_str(shape()), dtype_name(dtype())));
+    }
+    impl_->grad = grad;
+}
+
+void Tensor::zero_grad() const {
+    impl_->grad = Tensor();
+}
+
+Tensor Tensor::detach() const {
+    auto impl = std::make_shared<TensorImpl>();
+    impl->storage = impl_->storage;
+    impl->shape = impl_->shape;
+    impl->strides = impl_->strides;
+    impl->offset = impl_->offset;
+    impl->dtype = impl_->dtype;
+    return Tensor(std::move(impl));
+}
+
+Tensor empty(const Shape& shape, DType dtype) {
+    for (int64_t extent : shape) {
+        if (extent < 0) {
+            throw Error(fmt::format("empty: negative extent in shape {}", shape_str(shape)));
+        }
+    }
+    auto impl = std::make_shared<TensorImpl>();
+    impl->storage = std::make_shared<Storage>(numel(shape) * dtype_size(dtype));
+    impl->shape = shape;
+    impl->strides = contiguous_strides(shape);
+    impl->dtype = dtype;
+    return Tensor(std::move(impl));
+}
+
+Tensor full(const Shape& shape, double value, DType dtype) {
+    Tensor out = empty(shape, dtype);
+    dispatch_all(dtype, [&](auto zero) {
+        using T = decltype(zero);
+        std::fill_n(out.data<T>(), out.numel(), static_cast<T>(value));
+    });
+    return out;
+}
+
+Tensor zeros(const Shape& shape, DType dtype) {
+    Tensor out = empty(shape, dtype);
+    std::memset(out.impl()->storage->data, 0, out.impl()->storage->nbytes);
+    return out;
+}
+
+Tensor ones(const Shape& shape, DType dtype) {
+    return full(shape, 1.0, dtype);
+}
+Tensor scalar_tensor(double value, DType dtype) {
+    return full({}, value, dtype);
+}
+Tensor zeros_like(const Tensor& x) {
+    return zeros(x.shape(), x.dtype());
+}
+Tensor ones_like(const Tensor& x) {
+    return ones(x.shape(), x.dtype());
+}
+
+Tensor arange(int64_t end, DType dtype) {
+    return arange(0.0, static_cast<double>(end), 1.0, dtype);
+}
+
+Tensor arange(double start, double end, double step, DType dtype) {
+    if (step == 0 || (end - start) / step < 0) {
+        throw Error(
+            fmt::format("arange: cannot go from {} to {} in steps of {}", start, end, step));
+    }
+    const auto count = static_cast<int64_t>(std::ceil((end - start) / step));
+    Tensor out = empty({count}, dtype);
+    dispatch_all(dtype, [&](auto zero) {
+        using T = decltype(zero);
+        T* values = out.data<T>();
+        for (int64_t i = 0; i < count; ++i) values[i] = static_cast<T>(start + i * step);
+    });
+    return out;
+}
+
+Tensor tensor(const std::vector<double>& values, const Shape& shape, DType dtype) {
+    if (static_cast<int64_t>(values.size()) != numel(shape)) {
+        throw Error(fmt::format("tensor: {} values cannot fill shape {} ({} elements)",
+                                values.size(), shape_str(shape), numel(shape)));
+    }
+    Tensor out = empty(shape, dtype);
+    dispatch_all(dtype, [&](auto zero) {
+        using T = decltype(zero);
+        std::transform(values.begin(), values.end(), out.data<T>(),
+                       [](double v) { return static_cast<T>(v); });
+    });
+    return out;
+}
+
+}  // namespace glimpse
