@@ -18,6 +18,14 @@ Outputs one(const Tensor& out) {
     return {{"out", out}};
 }
 
+Outputs numbered(const std::vector<Tensor>& outs) {
+    Outputs named;
+    for (std::size_t i = 0; i < outs.size(); ++i) {
+        named.emplace_back("out" + std::to_string(i), outs[i]);
+    }
+    return named;
+}
+
 Runner unary(Tensor (*op)(const Tensor&)) {
     return [op](const Case&, Inputs& in) { return one(op(in["x"])); };
 }
@@ -48,6 +56,9 @@ Outputs run_max(const Case& golden, Inputs& in) {
 }
 Outputs run_argmax(const Case& golden, Inputs& in) {
     return one(argmax(in["x"], golden.integer("dim"), golden.flag("keepdim")));
+}
+Outputs run_matmul_bt(const Case&, Inputs& in) {
+    return one(matmul(in["a"], in["b"].transpose(-2, -1)));
 }
 Outputs run_transpose(const Case& golden, Inputs& in) {
     return one(transpose(in["x"], golden.integer("dim0"), golden.integer("dim1")));
@@ -82,11 +93,29 @@ Outputs run_reshape(const Case& golden, Inputs& in) {
 Outputs run_expand(const Case& golden, Inputs& in) {
     return one(expand(in["x"], golden.integers("shape")));
 }
+Outputs run_cat(const Case& golden, Inputs& in) {
+    return one(cat(in.numbered("x"), golden.integer("dim")));
+}
+Outputs run_stack(const Case& golden, Inputs& in) {
+    return one(stack(in.numbered("x"), golden.integer("dim")));
+}
+Outputs run_split(const Case& golden, Inputs& in) {
+    return numbered(split(in["x"], golden.integer("split_size"), golden.integer("dim")));
+}
+Outputs run_chunk(const Case& golden, Inputs& in) {
+    return numbered(chunk(in["x"], golden.integer("chunks"), golden.integer("dim")));
+}
+Outputs run_index_select(const Case& golden, Inputs& in) {
+    return one(index_select(in["x"], golden.integer("dim"), in["index"]));
+}
 Outputs run_where(const Case&, Inputs& in) {
     return one(where(in["condition"], in["a"], in["b"]));
 }
 Outputs run_masked_fill(const Case& golden, Inputs& in) {
     return one(masked_fill(in["x"], in["mask"], golden.number("value")));
+}
+Outputs run_dropout(const Case& golden, Inputs& in) {
+    return one(dropout(in["x"], golden.number("p"), golden.flag("training")));
 }
 
 // The runner of each case, by the case name's prefix: "mul/broadcast_row" runs "mul".
@@ -111,6 +140,9 @@ const std::map<std::string, Runner>& runners() {
         {"mean", reduction(mean, mean)},
         {"max", run_max},
         {"argmax", run_argmax},
+        // matrix multiply
+        {"matmul", binary(matmul)},
+        {"matmul_bt", run_matmul_bt},
         // views
         {"transpose", run_transpose},
         {"permute", run_permute},
@@ -122,6 +154,12 @@ const std::map<std::string, Runner>& runners() {
         {"view", run_view},
         {"reshape", run_reshape},
         {"expand", run_expand},
+        // joining, splitting and indexing
+        {"cat", run_cat},
+        {"stack", run_stack},
+        {"split", run_split},
+        {"chunk", run_chunk},
+        {"index_select", run_index_select},
         // comparisons and selection
         {"eq", binary(eq)},
         {"ne", binary(ne)},
@@ -131,6 +169,7 @@ const std::map<std::string, Runner>& runners() {
         {"ge", binary(ge)},
         {"where", run_where},
         {"masked_fill", run_masked_fill},
+        {"dropout", run_dropout},
     };
     return table;
 }
@@ -173,6 +212,8 @@ TEST_CASE("golden core: float32 runs stay within float32 tolerance of PyTorch's 
                                             "sum/dims02",
                                             "mean/dim1_keepdim",
                                             "max/dim1_keepdim",
+                                            "matmul/batched",
+                                            "matmul/large",
                                             "masked_fill/broadcast"};
     for (const std::string& name : names) {
         const auto found = std::find_if(core_cases().begin(), core_cases().end(),

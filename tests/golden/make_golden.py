@@ -10,6 +10,7 @@ the part before the slash names the C++ function that runs it (usually the op it
 """
 
 import torch
+import torch.nn.functional as F
 
 from golden_format import GoldenFile
 
@@ -212,8 +213,106 @@ def selection(out):
     )
 
 
+def matmul(out):
+    """matmul for every shape combination of ops.hpp, and a @ b^T through a transposed view."""
+    shapes = {
+        "2d": ([3, 4], [4, 5]),
+        "batched": ([2, 3, 4], [2, 4, 5]),
+        "batched_4d": ([2, 2, 3, 4], [2, 2, 4, 5]),
+        "3d_2d": ([2, 3, 4], [4, 5]),
+        "4d_2d": ([2, 2, 3, 4], [4, 5]),
+        "mat_vec": ([3, 4], [4]),
+        "3d_vec": ([2, 3, 4], [4]),
+        "vec_mat": ([4], [4, 5]),
+        "dot": ([4], [4]),
+        "large": ([13, 20], [20, 17]),
+    }
+    for what, (shape_a, shape_b) in shapes.items():
+        out.case(
+            f"matmul/{what}",
+            lambda a, b: a @ b,
+            {"a": out.randn(*shape_a), "b": out.randn(*shape_b)},
+            note=f"out = a {shape_a} @ b {shape_b}",
+        )
+    out.case(
+        "matmul_bt",
+        lambda a, b: a @ b.transpose(-2, -1),
+        {"a": out.randn(2, 3, 4), "b": out.randn(2, 5, 4)},
+        note="out = a @ b^T, b transposed as a view (attention scores: q k^T)",
+    )
+
+
+def join(out):
+    """cat, stack, split, chunk and index_select."""
+
+    def cat(dim, **tensors):
+        return torch.cat(list(tensors.values()), dim)
+
+    def stack(dim, **tensors):
+        return torch.stack(list(tensors.values()), dim)
+
+    cats = [
+        ("dim0", 0, [[1, 3], [2, 3]]),
+        ("dim1", 1, [[2, 3], [2, 1], [2, 2]]),
+        ("last", -1, [[2, 2, 3], [2, 2, 1]]),
+        ("single", 0, [[2, 3]]),
+    ]
+    for what, dim, shapes in cats:
+        inputs = {f"x{i}": out.randn(*shape) for i, shape in enumerate(shapes)}
+        out.case(f"cat/{what}", cat, inputs, dim=dim)
+    for what, dim in [("dim0", 0), ("dim1", 1), ("dim2", 2), ("last", -1)]:
+        inputs = {f"x{i}": out.randn(2, 3) for i in range(3)}
+        out.case(f"stack/{what}", stack, inputs, dim=dim)
+
+    pieces = {
+        "split": lambda x, split_size, dim: x.split(split_size, dim),
+        "chunk": lambda x, chunks, dim: x.chunk(chunks, dim),
+    }
+    cases = [
+        ("split/even", [4, 2], dict(split_size=2, dim=0), None),
+        ("split/short_last", [5, 3], dict(split_size=2, dim=0), "extents 2, 2, 1"),
+        ("split/last", [2, 7], dict(split_size=3, dim=-1), "extents 3, 3, 1"),
+        ("chunk/even", [6, 2], dict(chunks=3, dim=0), None),
+        ("chunk/last", [2, 7], dict(chunks=3, dim=-1), "extents 3, 3, 1"),
+        ("chunk/fewer", [5, 2], dict(chunks=4, dim=0), "4 chunks of 5 rows: PyTorch gives 2, 2, 1"),
+    ]
+    for name, shape, params, note in cases:
+        op = pieces[name.split("/")[0]]
+        out.case(name, op, {"x": out.randn(*shape)}, note=note, **params)
+
+    def index_select(x, index, dim):
+        return x.index_select(dim, index)
+
+    selects = [
+        ("rows", [4, 3], 0, [2, 0, 2, 3, 2], "repeated rows: their gradients add up"),
+        ("dim1", [2, 4, 3], 1, [3, 3, 0], None),
+        ("empty", [4, 3], 0, [], "no index: an empty output, zero gradient"),
+    ]
+    for what, shape, dim, index, note in selects:
+        out.case(
+            f"index_select/{what}",
+            index_select,
+            {"x": out.randn(*shape), "index": torch.tensor(index, dtype=torch.int64)},
+            note=note,
+            dim=dim,
+        )
+
+
+def dropout(out):
+    """dropout where it is deterministic: evaluation mode and p = 0."""
+
+    def dropout(x, p, training):
+        return F.dropout(x, p, training)
+
+    # p = 1 is left out: PyTorch gives zeros, glimpse refuses it (p must be in [0, 1)).
+    cases = [("eval", 0.5, False, "identity"), ("p0", 0.0, True, "identity")]
+    for what, p, training, note in cases:
+        inputs = {"x": out.randn(3, 4)}
+        out.case(f"dropout/{what}", dropout, inputs, note=note, p=p, training=training)
+
+
 def main():
-    sections = [elementwise, reductions, views, selection]
+    sections = [elementwise, reductions, views, selection, matmul, join, dropout]
     with GoldenFile("tests/golden/core_ops.txt", "tests/golden/make_golden.py") as out:
         for section in sections:
             section(out)
