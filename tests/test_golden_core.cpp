@@ -57,6 +57,27 @@ Outputs run_max(const Case& golden, Inputs& in) {
 Outputs run_argmax(const Case& golden, Inputs& in) {
     return one(argmax(in["x"], golden.integer("dim"), golden.flag("keepdim")));
 }
+Outputs run_softmax(const Case& golden, Inputs& in) {
+    return one(softmax(in["x"], golden.integer("dim")));
+}
+Outputs run_log_softmax(const Case& golden, Inputs& in) {
+    return one(log_softmax(in["x"], golden.integer("dim")));
+}
+// The attention pattern: mask the scores, then softmax.
+Outputs run_masked_softmax(const Case& golden, Inputs& in) {
+    const Tensor scores = masked_fill(in["x"], in["mask"], golden.number("value"));
+    return one(softmax(scores, golden.integer("dim")));
+}
+Outputs run_cross_entropy(const Case& golden, Inputs& in) {
+    const std::string& reduction = golden.word("reduction");
+    CrossEntropyOptions options;
+    options.reduction = reduction == "sum"    ? Reduction::Sum
+                        : reduction == "none" ? Reduction::None
+                                              : Reduction::Mean;
+    options.ignore_index = golden.integer("ignore_index");
+    options.label_smoothing = golden.number("label_smoothing");
+    return one(cross_entropy(in["logits"], in["target"], options));
+}
 Outputs run_matmul_bt(const Case&, Inputs& in) {
     return one(matmul(in["a"], in["b"].transpose(-2, -1)));
 }
@@ -140,6 +161,11 @@ const std::map<std::string, Runner>& runners() {
         {"mean", reduction(mean, mean)},
         {"max", run_max},
         {"argmax", run_argmax},
+        // softmax family and losses
+        {"softmax", run_softmax},
+        {"log_softmax", run_log_softmax},
+        {"masked_softmax", run_masked_softmax},
+        {"cross_entropy", run_cross_entropy},
         // matrix multiply
         {"matmul", binary(matmul)},
         {"matmul_bt", run_matmul_bt},
@@ -212,9 +238,13 @@ TEST_CASE("golden core: float32 runs stay within float32 tolerance of PyTorch's 
                                             "sum/dims02",
                                             "mean/dim1_keepdim",
                                             "max/dim1_keepdim",
+                                            "masked_fill/broadcast",
+                                            "softmax/last",
+                                            "log_softmax/dim1",
+                                            "masked_softmax/padding",
+                                            "cross_entropy/smoothing_ignore",
                                             "matmul/batched",
-                                            "matmul/large",
-                                            "masked_fill/broadcast"};
+                                            "matmul/large"};
     for (const std::string& name : names) {
         const auto found = std::find_if(core_cases().begin(), core_cases().end(),
                                         [&](const Case& c) { return c.name == name; });

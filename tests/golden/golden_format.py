@@ -3,18 +3,22 @@
 A golden file is plain text that tests/golden_reader.cpp loads (the format is described in full
 at the top of tests/golden_reader.hpp):
 
-    case mul/broadcast
-    # out = a * b; b [3] broadcasts along the rows of a [2, 3]
-    param dim 1
-    tensor a float64 [2, 3]
-    0.4963 -0.1234 1.5
-    0.75 2.0 -0.25
+    case sum/dim1_keepdim
+    param dims 1
+    param keepdim true
+    tensor x float64 [2, 3]
+    0.4033 0.838 -0.7193
+    -0.4033 -0.5966 0.182
+    tensor out float64 [2, 1]
     ...
 
 Each generator script (make_golden.py for core ops; one per area for nn modules, attention...)
-opens a GoldenFile, makes its inputs with the file's seeded random helpers, and calls
-GoldenFile.case() once per case. Run the scripts with Debian's PyTorch: /usr/bin/python3.
+opens a GoldenFile; for each section of cases it calls GoldenFile.section(), makes inputs with
+the seeded random helpers, and calls GoldenFile.case() once per case. Run the scripts with
+Debian's PyTorch: /usr/bin/python3.
 """
+
+import zlib
 
 import torch
 
@@ -26,9 +30,9 @@ INPUT_DECIMALS = 4
 class GoldenFile:
     """One golden file being written, with a random generator seeded for reproducible inputs."""
 
-    def __init__(self, path, generator, seed=0):
+    def __init__(self, path, generator):
         self.file = open(path, "w", encoding="utf-8")
-        self.rng = torch.Generator().manual_seed(seed)
+        self.rng = torch.Generator()
         self.names = set()
         self.file.write(
             f"# glimpse golden values: written by {generator} with PyTorch {torch.__version__}.\n"
@@ -41,6 +45,12 @@ class GoldenFile:
 
     def __exit__(self, *exc):
         self.file.close()
+
+    def section(self, name, about):
+        """Starts a section of cases. Its random numbers are seeded by its name, so that a case
+        added to one section leaves the numbers of every other section as they were."""
+        self.rng.manual_seed(zlib.crc32(name.encode()))
+        self.file.write(f"\n# ==== {name}: {' '.join(about.split())}\n")
 
     # --- inputs: float64, seeded, rounded to INPUT_DECIMALS ---
 

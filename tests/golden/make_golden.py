@@ -213,6 +213,77 @@ def selection(out):
     )
 
 
+def softmax_family(out):
+    """softmax and log_softmax over several dims; the attention pattern (masked_fill, then
+    softmax); cross_entropy with every option."""
+    inputs = {
+        "dim0": (0, out.randn(2, 3, 4), None),
+        "dim1": (1, out.randn(2, 3, 4), None),
+        "last": (-1, out.randn(2, 3, 4), None),
+        "vector": (0, out.randn(5), None),
+        "large": (-1, out.randn(2, 5, scale=30.0) + 800.0, "near 800: exp overflows unshifted"),
+    }
+    for name, op in {"softmax": torch.softmax, "log_softmax": torch.log_softmax}.items():
+        for what, (dim, x, note) in inputs.items():
+            out.case(f"{name}/{what}", lambda x, dim: op(x, dim), {"x": x}, note=note, dim=dim)
+
+    def masked_softmax(x, mask, value, dim):
+        return x.masked_fill(mask, value).softmax(dim)
+
+    fully_masked = torch.tensor([[False, False, True], [True, True, True]])
+    masked = [
+        ("padding", out.randn(2, 3, 4), KEY_PADDING, float("-inf"),
+         "attention over 4 keys, the last 2 of sentence 1 padding: they get exactly 0"),
+        ("fully_masked_row", out.randn(2, 3), fully_masked, float("-inf"),
+         "row 1 is masked everywhere: PyTorch's softmax of all -inf is NaN (0 / 0),\n"
+         "while the gradient of x there is 0 (masked_fill passes none to masked places).\n"
+         "Attention modules must not give softmax such a row (see DESIGN.md)."),
+        ("large_negative", out.randn(2, 3), fully_masked, -1e9,
+         "-1e9 instead of -inf: a fully masked row becomes uniform, never NaN"),
+    ]
+    for what, x, mask, value, note in masked:
+        inputs = {"x": x, "mask": mask}
+        out.case(f"masked_softmax/{what}", masked_softmax, inputs, note=note, value=value, dim=-1)
+
+    def cross_entropy(logits, target, reduction, ignore_index, label_smoothing):
+        return F.cross_entropy(
+            logits,
+            target,
+            reduction=reduction,
+            ignore_index=ignore_index,
+            label_smoothing=label_smoothing,
+        )
+
+    target = out.randint(0, 4, 6)
+    padded = torch.tensor([2, -100, 0, 3, -100, 1])
+    zero_padded = torch.tensor([2, 0, 1, 3, 0, 1])
+    cases = [
+        ("mean", [6, 4], target, "mean", -100, 0.0, None),
+        ("sum", [6, 4], target, "sum", -100, 0.0, None),
+        ("none", [6, 4], target, "none", -100, 0.0, None),
+        ("ignore_mean", [6, 4], padded, "mean", -100, 0.0, "the mean of the 4 targets not ignored"),
+        ("ignore_none", [6, 4], padded, "none", -100, 0.0, "ignored targets have a loss of 0"),
+        ("ignore_zero", [6, 4], zero_padded, "mean", 0, 0.0, "class 0 as the padding index"),
+        ("smoothing_mean", [6, 4], target, "mean", -100, 0.1, None),
+        ("smoothing_sum", [6, 4], target, "sum", -100, 0.2, None),
+        ("smoothing_none", [6, 4], target, "none", -100, 0.1, None),
+        ("smoothing_ignore", [6, 4], padded, "mean", -100, 0.1, None),
+        ("unbatched", [5], torch.tensor(3), "mean", -100, 0.0, "logits [C] with a target []"),
+        ("all_ignored", [3, 4], torch.tensor([-100, -100, -100]), "mean", -100, 0.0,
+         "every target ignored: PyTorch's mean is 0 / 0 = NaN"),
+    ]
+    for what, shape, target, reduction, ignore_index, smoothing, note in cases:
+        out.case(
+            f"cross_entropy/{what}",
+            cross_entropy,
+            {"logits": out.randn(*shape, scale=2.0), "target": target},
+            note=note,
+            reduction=reduction,
+            ignore_index=ignore_index,
+            label_smoothing=smoothing,
+        )
+
+
 def matmul(out):
     """matmul for every shape combination of ops.hpp, and a @ b^T through a transposed view."""
     shapes = {
@@ -312,9 +383,10 @@ def dropout(out):
 
 
 def main():
-    sections = [elementwise, reductions, views, selection, matmul, join, dropout]
+    sections = [elementwise, reductions, views, selection, softmax_family, matmul, join, dropout]
     with GoldenFile("tests/golden/core_ops.txt", "tests/golden/make_golden.py") as out:
         for section in sections:
+            out.section(section.__name__, section.__doc__)
             section(out)
 
 
