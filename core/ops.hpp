@@ -25,7 +25,8 @@ Tensor sqrt(const Tensor& x);
 Tensor tanh(const Tensor& x);
 Tensor sigmoid(const Tensor& x);
 Tensor relu(const Tensor& x);
-Tensor clamp(const Tensor& x, double min, double max);  // gradient flows only inside (min, max)
+// The gradient flows where min <= x <= max (bounds included, as in PyTorch).
+Tensor clamp(const Tensor& x, double min, double max);
 
 Tensor operator+(const Tensor& a, const Tensor& b);
 Tensor operator-(const Tensor& a, const Tensor& b);

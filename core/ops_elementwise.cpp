@@ -104,9 +104,9 @@ Tensor clamp(const Tensor& x, double min, double max) {
         return std::clamp(v, static_cast<T>(min), static_cast<T>(max));
     });
     return record("clamp", {x}, out, [x, min, max](const Tensor& g) {
-        // The gradient passes where the input was strictly inside the range.
+        // The gradient passes where the input was inside the range, bounds included.
         return Grads{map_floating("clamp_backward", g, x, [min, max](auto gv, auto xv) {
-            return xv > min && xv < max ? gv : decltype(gv)(0);
+            return xv >= min && xv <= max ? gv : decltype(gv)(0);
         })};
     });
 }
