@@ -93,6 +93,14 @@ TEST_SUITE("gradcheck") {
         }
     }
 
+    TEST_CASE("gradcheck: pow at x = 0, where x^(p-1) may be infinite") {
+        const Tensor with_zero = tensor({0, 0.5, -1.5, 2}, {4}, DType::Float64).requires_grad_();
+        for (const double p : {0.0, 1.0, 2.0, 3.0}) {
+            check_gradient(fmt::format("pow {} at x = 0", p),
+                           [p](const Args& in) { return pow(in[0], p); }, {with_zero});
+        }
+    }
+
     TEST_CASE("gradcheck: binary ops, same shapes, broadcasting and views") {
         Inputs inputs(2);
         for (const Binary& b : binary_ops()) {
