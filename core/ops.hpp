@@ -77,8 +77,9 @@ Tensor cross_entropy(const Tensor& logits, const Tensor& target,
                      const CrossEntropyOptions& options = {});
 
 // --- matrix multiply (ops_matmul.cpp) ---
-// [M, K] @ [K, N]; [B, M, K] @ [B, K, N]; [..., M, K] @ [K, N]; [M, K] @ [K]; [K] @ [K, N]; [K] @
-// [K].
+// [M, K] @ [K, N]; [..., M, K] @ [K, N] (one GEMM for all rows); [..., M, K] @ [K]; [K] @ [K, N];
+// [K] @ [K] (a 0-d dot product); batched [B, M, K] @ [B, K, N], with any number of batch dims,
+// equal on both sides (batch dims are not broadcast).
 Tensor matmul(const Tensor& a, const Tensor& b);
 
 // --- shapes and views (ops_view.cpp): views share storage, nothing is copied ---
