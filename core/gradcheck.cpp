@@ -8,11 +8,11 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <random>
 
 #include "core/autograd.hpp"
 #include "core/check.hpp"
 #include "core/error.hpp"
+#include "core/random.hpp"
 #include "core/strided_loop.hpp"
 
 namespace glimpse {
@@ -60,14 +60,6 @@ Tensor private_leaf(const Tensor& x) {
     return Tensor(std::move(impl));
 }
 
-// The upstream gradient u, uniform in [-1, 1) and the same for a given seed on every machine.
-std::vector<double> random_upstream(int64_t n, uint64_t seed) {
-    std::mt19937_64 generator(seed);
-    std::vector<double> u(n);
-    for (double& value : u) value = static_cast<double>(generator() >> 11) * 0x1p-52 - 1.0;
-    return u;
-}
-
 // y = f(inputs), checked to be a float64 tensor of the expected shape (when one is given).
 Tensor evaluate(const Function& f, const std::vector<Tensor>& inputs, const Shape* expected) {
     const Tensor y = f(inputs);
@@ -92,9 +84,9 @@ double weighted_sum(const Tensor& y, const std::vector<double>& u) {
 
 // u^T dy/dx for every input x, by backpropagation. An input that y does not depend on receives
 // no gradient at all: its products are zeros.
-std::vector<Gradient> analytic_gradients(const Tensor& y, const std::vector<double>& u,
+std::vector<Gradient> analytic_gradients(const Tensor& y, const Tensor& u,
                                          const std::vector<Tensor>& leaves) {
-    if (y.requires_grad()) y.backward(tensor(u, y.shape(), DType::Float64));
+    if (y.requires_grad()) y.backward(u);
     std::vector<Gradient> gradients;
     for (const Tensor& leaf : leaves) {
         const bool has_grad = leaf.requires_grad() && leaf.grad().defined();
@@ -202,13 +194,17 @@ GradcheckResult gradcheck(const Function& f, const std::vector<Tensor>& inputs,
     }
     const std::vector<Tensor> leaves = prepare_leaves(inputs);
     const Tensor y = evaluate(f, leaves, nullptr);
-    const std::vector<double> u = random_upstream(y.numel(), options.seed);
+    // Random weights, so that no entry of the Jacobian can hide behind a zero; seeded, so that
+    // every run checks the same product.
+    Generator generator(options.seed);
+    const Tensor u = uniform(y.shape(), -1, 1, DType::Float64, generator);
     const std::vector<Gradient> analytic = analytic_gradients(y, u, leaves);
 
     Comparison comparison(options);
     for (std::size_t i = 0; i < leaves.size(); ++i) {
         if (!leaves[i].requires_grad()) continue;
-        const Gradient numeric = numeric_gradient(f, leaves, i, u, y.shape(), options.eps);
+        const Gradient numeric =
+            numeric_gradient(f, leaves, i, u.to_vector(), y.shape(), options.eps);
         for (std::size_t j = 0; j < numeric.size(); ++j) {
             comparison.add(static_cast<int>(i), leaves[i].shape(), static_cast<int64_t>(j),
                            analytic[i][j], numeric[j]);

@@ -82,11 +82,11 @@ void check_gradient(const std::string& name, const Function& f, const std::vecto
 }
 
 double Inputs::number(double low, double high) {
-    return std::uniform_real_distribution<double>(low, high)(generator_);
+    return low + (high - low) * generator_.uniform();
 }
 
 int64_t Inputs::extent(int64_t low, int64_t high) {
-    return std::uniform_int_distribution<int64_t>(low, high)(generator_);
+    return generator_.integer(low, high + 1);
 }
 
 Shape Inputs::shape(std::size_t rank, int64_t low, int64_t high) {
@@ -96,9 +96,7 @@ Shape Inputs::shape(std::size_t rank, int64_t low, int64_t high) {
 }
 
 Tensor Inputs::uniform(const Shape& shape, double low, double high) {
-    std::vector<double> values(numel(shape));
-    for (double& v : values) v = number(low, high);
-    return tensor(values, shape, DType::Float64).requires_grad_();
+    return glimpse::uniform(shape, low, high, DType::Float64, generator_).requires_grad_();
 }
 
 Tensor Inputs::avoiding(const Shape& shape, const std::vector<double>& kinks, double low,
@@ -118,7 +116,9 @@ Tensor Inputs::avoiding(const Shape& shape, const std::vector<double>& kinks, do
 Tensor Inputs::distinct(const Shape& shape) {
     std::vector<double> values(numel(shape));
     std::iota(values.begin(), values.end(), 0.0);
-    std::shuffle(values.begin(), values.end(), generator_);
+    for (std::size_t k = values.size(); k > 1; --k) {  // Fisher-Yates shuffle
+        std::swap(values[k - 1], values[generator_.integer(0, static_cast<int64_t>(k))]);
+    }
     const double middle = static_cast<double>(values.size()) / 2;
     for (double& v : values) v = 0.1 * (v - middle) + number(-0.01, 0.01);
     return tensor(values, shape, DType::Float64).requires_grad_();

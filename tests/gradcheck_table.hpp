@@ -11,11 +11,11 @@
 
 #include <cstdint>
 #include <functional>
-#include <random>
 #include <string>
 #include <vector>
 
 #include "core/gradcheck.hpp"
+#include "core/random.hpp"
 #include "core/tensor.hpp"
 
 namespace glimpse::testing {
@@ -44,7 +44,7 @@ class Inputs {
 
   private:
     double number(double low, double high);
-    std::mt19937_64 generator_;
+    Generator generator_;
 };
 
 }  // namespace glimpse::testing
