@@ -73,6 +73,7 @@ struct CrossEntropyOptions {
     double label_smoothing = 0.0;
 };
 // logits [N, C] (or [C]), target int64 [N] (or []): fused log_softmax + negative log-likelihood.
+// As in PyTorch, Mean divides by the number of non-ignored targets (NaN when all are ignored).
 Tensor cross_entropy(const Tensor& logits, const Tensor& target,
                      const CrossEntropyOptions& options = {});
 

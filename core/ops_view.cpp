@@ -182,6 +182,13 @@ Tensor expand(const Tensor& x, const Shape& shape) {
                                     describe(x), shape_str(shape), d, have));
         }
     }
+    // Left over: a -1 in a new leading dim (there is no extent to keep) or another negative.
+    for (std::size_t d = 0; d < target.size(); ++d) {
+        if (target[d] < 0) {
+            throw Error(fmt::format("expand: {} cannot expand to {} (extent {} at dim {})",
+                                    describe(x), shape_str(shape), target[d], d));
+        }
+    }
     if (target == x.shape()) return x;
     Tensor out =
         make_view(x, target, broadcast_strides(x.shape(), x.strides(), target), x.offset());

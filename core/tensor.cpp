@@ -38,6 +38,11 @@ Storage::~Storage() {
 }
 
 int64_t Tensor::size(int64_t dim) const {
+    // normalize_dim lets dim 0 or -1 name the whole of a 0-d tensor (for reductions), but a 0-d
+    // tensor has no extent to return.
+    if (this->dim() == 0) {
+        throw Error(fmt::format("size: dim {} of a 0-d tensor, which has no dims", dim));
+    }
     return shape()[normalize_dim("size", dim, this->dim())];
 }
 
