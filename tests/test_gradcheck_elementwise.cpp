@@ -9,9 +9,7 @@
 #include "tests/gradcheck_table.hpp"
 
 using namespace glimpse;
-using glimpse::testing::Args;
-using glimpse::testing::check_gradient;
-using glimpse::testing::Inputs;
+using namespace glimpse::testing;  // check_gradient, Inputs, Args
 
 namespace {
 
