@@ -5,8 +5,8 @@
 // `make gradcheck` prints at exit (when GLIMPSE_GRADCHECK_TABLE=1): one row per check, named
 // after the op and the case, e.g. "mul [3, 1]*[1, 4] broadcast".
 //
-// Inputs comes from a seeded generator and makes float64 inputs that require grad, kept away
-// from the kinks where a derivative jumps (relu at 0, clamp at its bounds, ties for max):
+// Inputs draws float64 inputs that require grad from a seeded generator, kept away from the
+// kinks where a derivative jumps (relu at 0, clamp at its bounds, ties for max):
 // central differences straddling a kink measure neither side's slope.
 
 #include <cstdint>
@@ -31,7 +31,8 @@ class Inputs {
     explicit Inputs(uint64_t seed) : generator_(seed) {}
 
     int64_t extent(int64_t low, int64_t high);  // a random extent in [low, high]
-    Shape shape(std::size_t rank, int64_t low = 1, int64_t high = 4);
+    // Extents in [2, 4]: small enough to check fast, never 1, which would hide a mix-up of dims.
+    Shape shape(std::size_t rank);
 
     // Every tensor below is a float64 leaf that requires grad; views of it require grad too, so
     // `uniform({4, 3}).t()` is a transposed input. detach() one to pass it as a constant.
