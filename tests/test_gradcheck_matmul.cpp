@@ -51,6 +51,14 @@ TEST_SUITE("gradcheck") {
                            return matmul(in[0], in[1].expand({b, -1, -1}));
                        },
                        {inputs.uniform({b, m, k}), inputs.uniform({1, k, n})});
+        check_gradient("matmul [1, K] expanded to [M, K] inside f (copied first)",
+                       [m](const Args& in) {
+                           return matmul(in[0].expand({m, -1}), in[1]);
+                       },
+                       {inputs.uniform({1, k}), inputs.uniform({k, n})});
+        check_gradient("matmul of select(2, 0): steps in both dims (copied first)",
+                       [](const Args& in) { return matmul(in[0].select(2, 0), in[1]); },
+                       {inputs.uniform({m, k, 2}), inputs.uniform({k, n})});
         check_gradient("matmul then transposed (upstream gradient transposed)",
                        [](const Args& in) { return matmul(in[0], in[1]).t(); },
                        {inputs.uniform({m, k}), inputs.uniform({k, n})});
