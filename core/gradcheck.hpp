@@ -11,8 +11,9 @@
 // |analytic - numeric| <= atol + rtol * |numeric|. Use it on your own ops and modules:
 //
 //     Tensor x = tensor({0.5, -1.0, 2.0}, {3}, DType::Float64).requires_grad_();
-//     GradcheckResult r = gradcheck([](const std::vector<Tensor>& in) { return tanh(in[0]); },
-//     {x}); if (!r.passed) fmt::print("{}\n", r.summary());
+//     auto f = [](const std::vector<Tensor>& in) { return tanh(in[0]); };
+//     GradcheckResult r = gradcheck(f, {x});
+//     if (!r.passed) fmt::print("{}\n", r.summary());
 //
 // Only inputs that require grad are checked; the others are passed to f unchanged. Inputs must
 // be float64: float32 rounding (about 1e-7) divided by 2 eps would swamp the measurement.

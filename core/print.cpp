@@ -46,8 +46,8 @@ void collect_offsets(const Tensor& x, const ShownIndices& shown, std::size_t dim
         return;
     }
     for (int64_t i : shown[dim]) {
-        if (i != kEllipsis)
-            collect_offsets(x, shown, dim + 1, offset + i * x.strides()[dim], offsets);
+        if (i == kEllipsis) continue;
+        collect_offsets(x, shown, dim + 1, offset + i * x.strides()[dim], offsets);
     }
 }
 
@@ -102,7 +102,10 @@ class Layout {
     // Blocks of a dim are separated by a comma, one line break per dim below it (a blank line
     // between matrices), and the indent of the opening bracket.
     void write_dim(std::size_t dim) {
-        if (dim + 1 == shown_.size()) return write_row(dim);
+        if (dim + 1 == shown_.size()) {
+            write_row(dim);
+            return;
+        }
         const std::string separator =
             "," + std::string(shown_.size() - dim - 1, '\n') + std::string(kIndent + dim + 1, ' ');
         out_ += '[';
@@ -143,8 +146,8 @@ class Layout {
 std::string values_text(const Tensor& x) {
     if (x.numel() == 0) return "[]";
     ShownIndices shown;
-    for (int64_t size : x.shape())
-        shown.push_back(shown_indices(size, x.numel() > kSummarizeAbove));
+    const bool summarize = x.numel() > kSummarizeAbove;
+    for (int64_t size : x.shape()) shown.push_back(shown_indices(size, summarize));
     std::vector<int64_t> offsets;
     collect_offsets(x, shown, 0, 0, offsets);
     const std::vector<std::string> texts = element_texts(x, offsets);
@@ -156,8 +159,9 @@ std::string values_text(const Tensor& x) {
 // dtype too when float32.
 std::string suffix(const Tensor& x) {
     std::string text;
-    if (x.dim() > 0 || x.dtype() != DType::Float32)
+    if (x.dim() > 0 || x.dtype() != DType::Float32) {
         text += fmt::format(", dtype={}", dtype_name(x.dtype()));
+    }
     if (x.dim() > 0) text += fmt::format(", shape={}", shape_str(x.shape()));
     if (x.grad_fn()) {
         text += fmt::format(", grad_fn=<{}>", x.grad_fn()->op);
