@@ -7,10 +7,11 @@
 //             [ 3.0000,  4.0000]], dtype=float32, shape=[2, 2], grad_fn=<mul>)
 //
 // Floats show 4 decimals (scientific when magnitudes span more than 1000x, or are tiny or huge),
-// int64 as integers, bool as True/False, all aligned. A 0-d tensor reads as a number,
-// `tensor(3.5000)`, with its dtype only when it is not float32. Beyond 1000 elements only the
-// first and last 3 entries of each dim are shown, around `...`. Then the op that made the tensor
-// (grad_fn), or requires_grad=True on a leaf that requires grad.
+// int64 as integers, bool as True/False, all aligned. Beyond 1000 elements only the first and
+// last 3 entries of each dim are shown, around `...`. The values are followed by the dtype and
+// shape, then the op that made the tensor (grad_fn) or requires_grad=True on a leaf that requires
+// grad. A 0-d tensor reads as a number, `tensor(3.5000)`: no shape, and its dtype only when it is
+// not float32.
 
 #include <fmt/format.h>
 
