@@ -112,7 +112,10 @@ Tensor uniform(const Shape& shape, double low, double high, DType dtype, Generat
     }
     return fill_floating("uniform", shape, dtype, [&](auto zero) {
         using T = decltype(zero);
-        return static_cast<T>(low) + static_cast<T>(high - low) * uniform_as<T>(generator);
+        const T top = static_cast<T>(high);
+        const T value = static_cast<T>(low) + static_cast<T>(high - low) * uniform_as<T>(generator);
+        // Rounding can land on high itself, which the half-open interval excludes.
+        return value < top || low == high ? value : std::nextafter(top, static_cast<T>(low));
     });
 }
 

@@ -94,6 +94,10 @@ TEST_CASE("random: rand and uniform stay in their ranges with the expected mean"
     CHECK(*std::max_element(values.begin(), values.end()) < 5.0);
     CHECK(average(values) == doctest::Approx(1.0).epsilon(0.05));
     CHECK(uniform({3}, 2, 2).to_vector() == std::vector<double>{2, 2, 2});
+    // One float32 step wide: low + (high - low) * u rounds to high for about half of the draws.
+    const double next_float = 1.0 + 0x1.0p-23;
+    const std::vector<double> narrow = uniform({100}, 1.0, next_float, DType::Float32).to_vector();
+    CHECK(*std::max_element(narrow.begin(), narrow.end()) < next_float);
 }
 
 TEST_CASE("random: randn has mean 0 and variance 1") {
