@@ -41,6 +41,32 @@ nn::CellWeights cell_weights_at(const Tensors& in, std::size_t first, bool bias)
     return w;
 }
 
+Tensors unrolled_cell_inputs(int64_t steps, int64_t batch, int64_t input_size, int64_t hidden_size,
+                             int64_t gates, int64_t states, Generator& generator) {
+    Tensors inputs{
+        uniform({steps, batch, input_size}, -1, 1, DType::Float64, generator).requires_grad_()};
+    for (int64_t k = 0; k < states; ++k) {
+        inputs.push_back(
+            uniform({batch, hidden_size}, -1, 1, DType::Float64, generator).requires_grad_());
+    }
+    for (const Tensor& w :
+         cell_weight_list(random_cell_weights(input_size, hidden_size, gates, generator))) {
+        inputs.push_back(w);
+    }
+    return inputs;
+}
+
+Tensors unroll(const HiddenStep& step, const Tensors& in) {
+    const nn::CellWeights w = cell_weights_at(in, 2);
+    Tensor h = in[1];
+    Tensors outs;
+    for (int64_t t = 0; t < in[0].size(0); ++t) {
+        h = step(in[0].select(0, t), h, w);
+        outs.push_back(h);
+    }
+    return outs;
+}
+
 Tensors outputs_and_gradients(const std::function<Tensors(const Tensors&)>& f,
                               const Tensors& inputs, uint64_t seed) {
     Tensors leaves;

@@ -25,6 +25,17 @@ nn::CellWeights random_cell_weights(int64_t input_size, int64_t hidden_size, int
 Tensors cell_weight_list(const nn::CellWeights& w);
 nn::CellWeights cell_weights_at(const Tensors& in, std::size_t first, bool bias = true);
 
+// Inputs of an unrolled cell: x [T, B, I], then `states` initial states [B, H] (h; h and c for
+// LSTM), then the weights in cell_weight_list's order; all float64 leaves requiring grad.
+Tensors unrolled_cell_inputs(int64_t steps, int64_t batch, int64_t input_size, int64_t hidden_size,
+                             int64_t gates, int64_t states, Generator& generator);
+
+// A step of a cell with one state: (x [B, I], h [B, H], weights) -> h'.
+using HiddenStep = std::function<Tensor(const Tensor&, const Tensor&, const nn::CellWeights&)>;
+// `step` over every t of in[0] = x [T, B, I] from in[1] = h0, the weights from in[2] on:
+// returns each step's h.
+Tensors unroll(const HiddenStep& step, const Tensors& in);
+
 // f's outputs on fresh copies of `inputs`, then the gradient of each input after backpropagating
 // sum(output_k * u_k) with random u_k drawn from `seed`: everything backward computes.
 Tensors outputs_and_gradients(const std::function<Tensors(const Tensors&)>& f,

@@ -37,13 +37,7 @@ Tensors unrolled(Step step, const Tensors& in) {
 
 TEST_CASE("LSTMCell: composed and fused agree on outputs and every gradient, over 3 steps") {
     Generator generator(11);
-    const int64_t B = 3, I = 5, H = 4;
-    const CellWeights w = random_cell_weights(I, H, 4, generator);
-    Tensors inputs = {uniform({3, B, I}, -1, 1, DType::Float64, generator).requires_grad_(),
-                      uniform({B, H}, -1, 1, DType::Float64, generator).requires_grad_(),
-                      uniform({B, H}, -1, 1, DType::Float64, generator).requires_grad_()};
-    for (const Tensor& t : cell_weight_list(w)) inputs.push_back(t);
-
+    const Tensors inputs = unrolled_cell_inputs(3, 3, 5, 4, 4, 2, generator);
     const Tensors composed = outputs_and_gradients(
         [](const Tensors& in) { return unrolled(nn::lstm_cell_composed, in); }, inputs);
     const Tensors fused = outputs_and_gradients(
