@@ -19,20 +19,6 @@ using nn::CellKind;
 
 namespace {
 
-const char* kind_name(CellKind kind) {
-    switch (kind) {
-        case CellKind::LSTM:
-            return "LSTM";
-        case CellKind::GRU:
-            return "GRU";
-        case CellKind::RNNTanh:
-            return "RNN tanh";
-        case CellKind::RNNReLU:
-            break;
-    }
-    return "RNN relu";
-}
-
 // The configurations every cell kind is tried in.
 std::vector<LayerConfig> configs(CellKind kind) {
     return {
