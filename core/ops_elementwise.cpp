@@ -47,8 +47,9 @@ Tensor neg(const Tensor& x) {
 Tensor pow(const Tensor& x, double exponent) {
     Tensor out = map_floating(
         "pow", x, [exponent](auto v) { return std::pow(v, static_cast<decltype(v)>(exponent)); });
-    // d(x^p)/dx = p x^(p-1)
+    // d(x^p)/dx = p x^(p-1); x^0 is constant, and 0 * 0^-1 would be NaN at x = 0.
     return record("pow", {x}, out, [x, exponent](const Tensor& g) {
+        if (exponent == 0) return Grads{zeros_like(g)};
         return Grads{g * exponent * pow(x, exponent - 1)};
     });
 }
