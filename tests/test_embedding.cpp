@@ -9,9 +9,20 @@
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "nn/embedding.hpp"
+#include "tests/golden_nn.hpp"
 #include "tests/gradcheck_table.hpp"
 
 using namespace glimpse;
+
+namespace {
+
+golden::Outputs run_embedding(const golden::Case& golden, golden::Inputs& in) {
+    std::optional<int64_t> padding_idx;
+    if (golden.has_param("padding_idx")) padding_idx = golden.integer("padding_idx");
+    return {{"out", nn::embedding(in["indices"], in["weight"], padding_idx)}};
+}
+
+}  // namespace
 
 TEST_CASE("Embedding: weight [num, dim] from N(0, 1), the padding row zero") {
     manual_seed(3);
@@ -51,6 +62,10 @@ TEST_CASE("Embedding: repeated ids add their gradients; the padding row gets non
     CHECK(out.select(0, 0).to_vector() == std::vector<double>{5, 5});  // still read as it is
     sum(out * 2.0).backward();
     CHECK(table.weight.grad().to_vector() == std::vector<double>{0, 0, 2, 2, 0, 0, 4, 4});
+}
+
+TEST_CASE("Embedding: PyTorch's values and weight gradients, padding included (golden)") {
+    golden::check_nn_cases_every_way({{"embedding", run_embedding}});
 }
 
 TEST_SUITE("gradcheck") {

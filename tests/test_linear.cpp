@@ -8,6 +8,7 @@
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "nn/linear.hpp"
+#include "tests/golden_nn.hpp"
 #include "tests/gradcheck_table.hpp"
 
 using namespace glimpse;
@@ -18,6 +19,11 @@ double largest_magnitude(const Tensor& x) {
     double largest = 0;
     for (double v : x.to_vector()) largest = std::max(largest, std::abs(v));
     return largest;
+}
+
+golden::Outputs run_linear(const golden::Case& golden, golden::Inputs& in) {
+    const Tensor bias = golden.has("bias") ? in["bias"] : Tensor();
+    return {{"out", nn::linear(in["x"], in["weight"], bias)}};
 }
 
 }  // namespace
@@ -73,6 +79,10 @@ TEST_CASE("Linear: backward fills the weight's and the bias's gradients") {
     // d sum(y) / dW[o, i] = sum over the batch of x[b, i]; d sum(y) / db[o] = batch size.
     CHECK(layer.weight.grad().to_vector() == std::vector<double>{3, -0.5, 3, -0.5, 3, -0.5});
     CHECK(layer.bias.grad().to_vector() == std::vector<double>{2, 2, 2});
+}
+
+TEST_CASE("Linear: PyTorch's values and gradients for x, weight and bias (golden)") {
+    golden::check_nn_cases_every_way({{"linear", run_linear}});
 }
 
 TEST_SUITE("gradcheck") {

@@ -7,9 +7,43 @@
 
 #include "core/error.hpp"
 #include "nn/losses.hpp"
+#include "tests/golden_nn.hpp"
 #include "tests/gradcheck_table.hpp"
 
 using namespace glimpse;
+
+namespace {
+
+nn::Reduction reduction_of(const golden::Case& golden) {
+    const std::string& word = golden.word("reduction");
+    if (word == "sum") return nn::Reduction::Sum;
+    return word == "none" ? nn::Reduction::None : nn::Reduction::Mean;
+}
+
+golden::Outputs run_cross_entropy(const golden::Case& golden, golden::Inputs& in) {
+    const nn::CrossEntropyOptions options{.ignore_index = golden.integer("ignore_index"),
+                                          .reduction = reduction_of(golden),
+                                          .label_smoothing = golden.number("label_smoothing")};
+    return {{"out", nn::cross_entropy(in["logits"], in["target"], options)}};
+}
+
+golden::Outputs run_nll_loss(const golden::Case& golden, golden::Inputs& in) {
+    const nn::NllLossOptions options{.ignore_index = golden.integer("ignore_index"),
+                                     .reduction = reduction_of(golden)};
+    return {{"out", nn::nll_loss(in["log_probs"], in["target"], options)}};
+}
+
+golden::Outputs run_mse_loss(const golden::Case& golden, golden::Inputs& in) {
+    return {{"out", nn::mse_loss(in["input"], in["target"], reduction_of(golden))}};
+}
+
+}  // namespace
+
+TEST_CASE("losses: PyTorch's values and gradients for every reduction and option (golden)") {
+    golden::check_nn_cases_every_way({{"cross_entropy", run_cross_entropy},
+                                      {"nll_loss", run_nll_loss},
+                                      {"mse_loss", run_mse_loss}});
+}
 
 TEST_CASE("nll_loss: picks -log p of each target; ignore_index and every reduction") {
     const Tensor log_probs = tensor({-0.5, -1.0, -2.0, -3.0, -0.25, -4.0}, {2, 3});
