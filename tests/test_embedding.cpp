@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/ops.hpp"
+#include "core/random.hpp"
 #include "nn/embedding.hpp"
 #include "tests/golden_nn.hpp"
 #include "tests/gradcheck_table.hpp"

@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/ops.hpp"
+#include "core/random.hpp"
 #include "nn/linear.hpp"
 #include "tests/golden_nn.hpp"
 #include "tests/gradcheck_table.hpp"
