@@ -1,0 +1,503 @@
+// The fused recurrence: one layer of an RNN, LSTM or GRU, in one or both directions, over every
+// time step of a batch, as ONE recorded op. Per step there is no graph node and no allocation:
+// a step is one GEMM and one elementwise pass over the batch.
+//
+// Forward, for each direction (B batch, T steps, I inputs, H hidden, G gates):
+//   1. gates[B*T, G*H] = x[B*T, I] @ W_ih^T + b_ih (+ b_hh): the input projection of every step
+//      in one large GEMM before the time loop, as PyTorch's aten/src/ATen/native/RNN.cpp does.
+//   2. for each step t (forward: 0 .. T-1; reverse: T-1 .. 0):
+//        gates_t += h_prev @ W_hh^T             one GEMM for all gates, [B, H] @ [H, G*H]
+//        the cell's elementwise kernel           the activations and the new state, row by row
+//      A row whose sequence is over (t >= its length) skips the step: its state is carried
+//      through unchanged and its output is zero. So a padded step never changes a sequence's
+//      final state, and the reverse direction starts at each sequence's own last real step, as
+//      with PyTorch's packed sequences.
+// Backward (backpropagation through time), for each direction, from the last step to the first:
+//        d_gates_t = the kernel's backward        elementwise, from the saved activations
+//        dh_prev   = its direct part + d_gates_t @ W_hh
+//   then the weight gradients of all steps at once, as large GEMMs:
+//        dW_hh = d_gates^T @ h_prev    dW_ih = d_gates^T @ x    dx = d_gates @ W_ih
+//   and the biases' as column sums of d_gates.
+// The directions are independent, so each runs on its own core.
+//
+// The op has one output (record() attaches one), so the results share one flat buffer,
+//   [ output B*T*D*H | h_n D*B*H | c_n D*B*H (LSTM) ],
+// and fused_layer hands out views of its parts.
+
+#include "nn/fused_recurrence.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "core/autograd.hpp"
+#include "core/gemm.hpp"
+#include "core/ops.hpp"
+#include "nn/gru_fused.hpp"
+#include "nn/lstm_fused.hpp"
+#include "nn/rnn_fused.hpp"
+
+namespace glimpse::nn {
+
+int64_t gate_count(CellKind kind) {
+    switch (kind) {
+        case CellKind::LSTM:
+            return LSTMKernel::kGates;
+        case CellKind::GRU:
+            return GRUKernel::kGates;
+        case CellKind::RNNTanh:
+        case CellKind::RNNReLU:
+            break;
+    }
+    return 1;
+}
+
+namespace {
+
+using Grads = std::vector<Tensor>;
+
+// Calls f(Kernel{}, T{}) with the kernel of `kind` and the C++ type of `dtype`.
+template <typename F>
+void dispatch_kernel(CellKind kind, DType dtype, F&& f) {
+    dispatch_floating(dtype, [&](auto zero) {
+        switch (kind) {
+            case CellKind::RNNTanh:
+                return f(RNNKernel<Nonlinearity::Tanh>{}, zero);
+            case CellKind::RNNReLU:
+                return f(RNNKernel<Nonlinearity::ReLU>{}, zero);
+            case CellKind::LSTM:
+                return f(LSTMKernel{}, zero);
+            case CellKind::GRU:
+                return f(GRUKernel{}, zero);
+        }
+    });
+}
+
+struct Sizes {
+    int64_t batch, steps, input, hidden, gates, directions;
+    int64_t width() const { return gates * hidden; }  // G*H: one row of gates
+    int64_t output_size() const { return batch * steps * directions * hidden; }
+    int64_t state_size() const { return directions * batch * hidden; }
+};
+
+// What one direction keeps from its forward pass for its backward pass.
+struct Saved {
+    Tensor gates;         // [B, T, G*H] the activated gates of every step
+    Tensor hidden_gates;  // [B, T, G*H] W_hh h + b_hh, when the kernel keeps them apart
+    Tensor h_prev;        // [B, T, H] the state entering each step
+    Tensor c_prev;        // [B, T, H] (LSTM)
+};
+
+// The whole op: its inputs as plain (graph-free, contiguous) values, what forward saved, and
+// the output buffer. The backward closure shares it; it never holds the recorded output.
+struct Layer {
+    Sizes sizes;
+    std::vector<int64_t> lengths;  // one per sequence (T when not given)
+    Tensor x;                      // [B, T, I]
+    Tensor h0;                     // [D, B, H]
+    Tensor c0;                     // [D, B, H] (LSTM)
+    std::vector<CellWeights> weights;
+    std::vector<Saved> saved;
+    Tensor result;  // [ output | h_n | c_n ], see the top of the file
+};
+
+template <typename T>
+T* data_or_null(const Tensor& t) {
+    return t.defined() ? t.data<T>() : nullptr;
+}
+
+// A [rows, cols] matrix with leading dim ld: what kernels::gemm reads and writes.
+template <typename T>
+struct Rows {
+    T* data;
+    int64_t ld;
+    T* row(int64_t b) const { return data + b * ld; }
+};
+
+// A [B, T, W] buffer seen one step at a time: step t is a [B, W] matrix whose rows are T*W
+// apart. `offset` picks columns from there (the output's direction d starts at column d*H).
+template <typename T>
+struct Steps {
+    T* data;
+    int64_t steps;
+    int64_t row_size;  // W
+    Rows<T> at(int64_t t) const { return {data ? data + t * row_size : nullptr, steps * row_size}; }
+    T* row(int64_t b, int64_t t) const {
+        return data ? data + (b * steps + t) * row_size : nullptr;
+    }
+};
+
+// Every buffer of one direction, and the order in which it walks through time.
+template <typename T>
+struct Direction {
+    Sizes sizes;
+    int64_t index;  // 0: forward in time, 1: reverse
+    const std::vector<int64_t>* lengths;
+    const T* x;
+    const T* w_ih;
+    const T* w_hh;
+    const T* b_ih;
+    const T* b_hh;
+    Steps<T> gates, hidden_gates, h_prev, c_prev;
+    Rows<T> h0, c0;    // this direction's initial state [B, H]
+    Steps<T> output;   // [B, T, D*H], from column d*H
+    Rows<T> h_n, c_n;  // this direction's final state [B, H]
+
+    // The time of loop step s.
+    int64_t time(int64_t s) const { return index == 1 ? sizes.steps - 1 - s : s; }
+    bool is_real(int64_t b, int64_t t) const { return t < (*lengths)[b]; }
+
+    // Row b at loop step s: it reads the state from the slot of time(s) and writes the new one
+    // to the slot of the next step, or after the last step, to the final state.
+    StepRow<T> row(int64_t b, int64_t s) const {
+        const int64_t t = time(s);
+        const bool last = s + 1 == sizes.steps;
+        const int64_t next = last ? 0 : time(s + 1);
+        return {gates.row(b, t),
+                hidden_gates.row(b, t),
+                h_prev.row(b, t),
+                c_prev.row(b, t),
+                last ? h_n.row(b) : h_prev.row(b, next),
+                last ? (c_n.data ? c_n.row(b) : nullptr) : c_prev.row(b, next)};
+    }
+};
+
+template <typename T>
+Direction<T> direction_view(const Layer& layer, int64_t d) {
+    const Sizes& n = layer.sizes;
+    const Saved& saved = layer.saved[d];
+    const CellWeights& w = layer.weights[d];
+    T* result = layer.result.data<T>();
+    T* c_n = layer.c0.defined() ? result + n.output_size() + n.state_size() : nullptr;
+    const int64_t state = d * n.batch * n.hidden;  // where direction d's [B, H] starts in [D, B, H]
+    return {n,
+            d,
+            &layer.lengths,
+            layer.x.data<T>(),
+            w.weight_ih.data<T>(),
+            w.weight_hh.data<T>(),
+            data_or_null<T>(w.bias_ih),
+            data_or_null<T>(w.bias_hh),
+            {saved.gates.data<T>(), n.steps, n.width()},
+            {data_or_null<T>(saved.hidden_gates), n.steps, n.width()},
+            {saved.h_prev.data<T>(), n.steps, n.hidden},
+            {data_or_null<T>(saved.c_prev), n.steps, n.hidden},
+            {layer.h0.data<T>() + state, n.hidden},
+            {c_n ? layer.c0.data<T>() + state : nullptr, n.hidden},
+            {result + d * n.hidden, n.steps, n.directions * n.hidden},
+            {result + n.output_size() + state, n.hidden},
+            {c_n ? c_n + state : nullptr, n.hidden}};
+}
+
+// --- small loops over rows ---
+
+template <typename T>
+void copy_rows(Rows<const T> from, Rows<T> to, int64_t rows, int64_t cols) {
+    for (int64_t b = 0; b < rows; ++b) std::copy_n(from.row(b), cols, to.row(b));
+}
+
+template <typename T>
+void add_bias(Rows<T> m, int64_t rows, int64_t cols, const T* bias) {
+    if (bias == nullptr) return;
+    for (int64_t b = 0; b < rows; ++b) {
+        T* row = m.row(b);
+#pragma omp simd
+        for (int64_t j = 0; j < cols; ++j) row[j] += bias[j];
+    }
+}
+
+// out[j] = sum over rows of m[row, j]: the gradient of a bias added to every row.
+template <typename T>
+void column_sums(const T* m, int64_t rows, int64_t cols, T* out) {
+    std::fill_n(out, cols, T(0));
+    for (int64_t b = 0; b < rows; ++b) {
+        const T* row = m + b * cols;
+#pragma omp simd
+        for (int64_t j = 0; j < cols; ++j) out[j] += row[j];
+    }
+}
+
+// --- forward ---
+
+template <typename Kernel, typename T>
+void forward_direction(const Direction<T>& dir) {
+    const Sizes& n = dir.sizes;
+    const int64_t B = n.batch, H = n.hidden, W = n.width();
+    // 1. The input projection of every step at once: gates [B*T, G*H] = x [B*T, I] @ W_ih^T.
+    kernels::gemm<T>(false, true, B * n.steps, W, n.input, dir.x, n.input, dir.w_ih, n.input,
+                     dir.gates.data, W, false);
+    const Rows<T> all_gates{dir.gates.data, W};
+    add_bias(all_gates, B * n.steps, W, dir.b_ih);
+    if (!Kernel::kHiddenGatesApart) add_bias(all_gates, B * n.steps, W, dir.b_hh);
+
+    // 2. The initial state goes into the slot of the first step.
+    const int64_t first = dir.time(0);
+    copy_rows<T>({dir.h0.data, H}, dir.h_prev.at(first), B, H);
+    if constexpr (Kernel::kCellState) {
+        copy_rows<T>({dir.c0.data, H}, dir.c_prev.at(first), B, H);
+    }
+
+    // 3. The time loop: one GEMM for W_hh h (all gates), then the kernel row by row.
+    for (int64_t s = 0; s < n.steps; ++s) {
+        const int64_t t = dir.time(s);
+        const Rows<T> h = dir.h_prev.at(t);
+        if constexpr (Kernel::kHiddenGatesApart) {
+            const Rows<T> hidden = dir.hidden_gates.at(t);
+            kernels::gemm<T>(false, true, B, W, H, h.data, h.ld, dir.w_hh, H, hidden.data,
+                             hidden.ld, false);
+            add_bias(hidden, B, W, dir.b_hh);
+        } else {
+            const Rows<T> gates = dir.gates.at(t);
+            kernels::gemm<T>(false, true, B, W, H, h.data, h.ld, dir.w_hh, H, gates.data, gates.ld,
+                             true);
+        }
+        for (int64_t b = 0; b < B; ++b) {
+            const StepRow<T> row = dir.row(b, s);
+            T* out = dir.output.row(b, t);
+            if (dir.is_real(b, t)) {
+                Kernel::forward(row, H);
+                std::copy_n(row.h, H, out);
+            } else {  // padding: the state passes through, the output is zero
+                std::copy_n(row.h_prev, H, row.h);
+                if (Kernel::kCellState) std::copy_n(row.c_prev, H, row.c);
+                std::fill_n(out, H, T(0));
+            }
+        }
+    }
+}
+
+// Allocates what forward saves, then runs every direction (in parallel when there are two).
+template <typename Kernel, typename T>
+void forward_layer(Layer& layer) {
+    const Sizes& n = layer.sizes;
+    const DType dtype = layer.x.dtype();
+    const Shape gates_shape{n.batch, n.steps, n.width()};
+    const Shape state_shape{n.batch, n.steps, n.hidden};
+    for (int64_t d = 0; d < n.directions; ++d) {
+        Saved saved;
+        saved.gates = empty(gates_shape, dtype);
+        if (Kernel::kHiddenGatesApart) saved.hidden_gates = empty(gates_shape, dtype);
+        saved.h_prev = empty(state_shape, dtype);
+        if (Kernel::kCellState) saved.c_prev = empty(state_shape, dtype);
+        layer.saved.push_back(saved);
+    }
+    const int64_t states = Kernel::kCellState ? 2 : 1;
+    layer.result = empty({n.output_size() + states * n.state_size()}, dtype);
+#pragma omp parallel for num_threads(2) if (n.directions > 1)
+    for (int64_t d = 0; d < n.directions; ++d) {
+        forward_direction<Kernel, T>(direction_view<T>(layer, d));
+    }
+}
+
+// --- backward ---
+
+// The gradients that one direction computes, allocated before the directions run in parallel.
+// Undefined ones are not wanted.
+struct DirectionGrads {
+    Tensor d_gates;         // [B, T, G*H]
+    Tensor d_hidden_gates;  // [B, T, G*H], when apart; else the same tensor as d_gates
+    Tensor dh, dc;          // [B, H] the gradient reaching the state entering the current step
+    Tensor dh_next, dc_next;
+    Tensor dh_row;  // [H] scratch: dh plus the output's gradient
+    Tensor h0, c0;  // [B, H] views of the initial states' gradients [D, B, H]
+    Tensor w_ih, w_hh, b_ih, b_hh;
+};
+
+template <typename Kernel, typename T>
+void backward_direction(const Direction<T>& dir, const T* grad_result, const DirectionGrads& g) {
+    const Sizes& n = dir.sizes;
+    const int64_t B = n.batch, H = n.hidden, W = n.width();
+    // The incoming gradients, laid out like the result: output, then h_n, then c_n.
+    const Steps<const T> d_output{grad_result + dir.index * H, n.steps, n.directions * H};
+    const T* d_final = grad_result + n.output_size() + dir.index * B * H;
+
+    T* dh = g.dh.data<T>();
+    T* dc = data_or_null<T>(g.dc);
+    T* dh_next = g.dh_next.data<T>();
+    T* dc_next = data_or_null<T>(g.dc_next);
+    T* dh_row = g.dh_row.data<T>();
+    std::copy_n(d_final, B * H, dh);
+    if constexpr (Kernel::kCellState) std::copy_n(d_final + n.state_size(), B * H, dc);
+    const Steps<T> d_gates{g.d_gates.data<T>(), n.steps, W};
+    const Steps<T> d_hidden{g.d_hidden_gates.data<T>(), n.steps, W};
+
+    for (int64_t s = n.steps - 1; s >= 0; --s) {
+        const int64_t t = dir.time(s);
+        for (int64_t b = 0; b < B; ++b) {
+            T* dc_row = Kernel::kCellState ? dc + b * H : nullptr;
+            T* dc_next_row = Kernel::kCellState ? dc_next + b * H : nullptr;
+            if (!dir.is_real(b, t)) {  // padding: the gradient passes through to the state
+                std::fill_n(d_gates.row(b, t), W, T(0));
+                if constexpr (Kernel::kHiddenGatesApart) {
+                    std::fill_n(d_hidden.row(b, t), W, T(0));
+                }
+                std::copy_n(dh + b * H, H, dh_next + b * H);
+                if constexpr (Kernel::kCellState) std::copy_n(dc_row, H, dc_next_row);
+                continue;
+            }
+            const T* from_state = dh + b * H;
+            const T* from_output = d_output.row(b, t);
+#pragma omp simd
+            for (int64_t j = 0; j < H; ++j) dh_row[j] = from_state[j] + from_output[j];
+            const StepGrad<T> grad{
+                dh_row,          dc_row,     d_gates.row(b, t), d_hidden.row(b, t),
+                dh_next + b * H, dc_next_row};
+            Kernel::backward(dir.row(b, s), grad, H);
+        }
+        // dh_prev += d(W_hh h) @ W_hh: [B, G*H] @ [G*H, H]
+        const Rows<T> d_hidden_t = d_hidden.at(t);
+        kernels::gemm<T>(false, false, B, H, W, d_hidden_t.data, d_hidden_t.ld, dir.w_hh, H,
+                         dh_next, H, true);
+        std::swap(dh, dh_next);
+        std::swap(dc, dc_next);
+    }
+    // dh (and dc) now hold the gradient of the initial state.
+    if (g.h0.defined()) std::copy_n(dh, B * H, g.h0.data<T>());
+    if (g.c0.defined()) std::copy_n(dc, B * H, g.c0.data<T>());
+    // The weights' gradients, all steps at once:
+    const int64_t rows = B * n.steps;
+    if (g.w_hh.defined()) {  // dW_hh [G*H, H] = d(W_hh h)^T [G*H, B*T] @ h_prev [B*T, H]
+        kernels::gemm<T>(true, false, W, H, rows, d_hidden.data, W, dir.h_prev.data, H,
+                         g.w_hh.data<T>(), H, false);
+    }
+    if (g.w_ih.defined()) {  // dW_ih [G*H, I] = d_gates^T [G*H, B*T] @ x [B*T, I]
+        kernels::gemm<T>(true, false, W, n.input, rows, d_gates.data, W, dir.x, n.input,
+                         g.w_ih.data<T>(), n.input, false);
+    }
+    if (g.b_ih.defined()) column_sums(d_gates.data, rows, W, g.b_ih.data<T>());
+    if (g.b_hh.defined()) column_sums(d_hidden.data, rows, W, g.b_hh.data<T>());
+}
+
+// Which inputs of the op want a gradient, in record() order: x, h0, c0, then per direction
+// weight_ih, weight_hh, bias_ih, bias_hh.
+constexpr std::size_t kWeightsFrom = 3;
+
+template <typename Kernel, typename T>
+Grads backward_layer(const Layer& layer, const Tensor& grad_result,
+                     const std::vector<bool>& wanted) {
+    const Sizes& n = layer.sizes;
+    const DType dtype = layer.x.dtype();
+    const Tensor g = grad_result.contiguous();
+    Grads grads(wanted.size());
+    const Shape state_shape{n.directions, n.batch, n.hidden};
+    if (wanted[1]) grads[1] = empty(state_shape, dtype);
+    if (wanted[2]) grads[2] = empty(state_shape, dtype);
+    std::vector<DirectionGrads> directions(n.directions);
+    for (int64_t d = 0; d < n.directions; ++d) {
+        DirectionGrads& dg = directions[d];
+        dg.d_gates = empty({n.batch, n.steps, n.width()}, dtype);
+        dg.d_hidden_gates =
+            Kernel::kHiddenGatesApart ? empty(dg.d_gates.shape(), dtype) : dg.d_gates;
+        dg.dh = empty({n.batch, n.hidden}, dtype);
+        dg.dh_next = empty({n.batch, n.hidden}, dtype);
+        dg.dh_row = empty({n.hidden}, dtype);
+        if (Kernel::kCellState) {
+            dg.dc = empty({n.batch, n.hidden}, dtype);
+            dg.dc_next = empty({n.batch, n.hidden}, dtype);
+        }
+        if (wanted[1]) dg.h0 = grads[1].select(0, d);
+        if (wanted[2]) dg.c0 = grads[2].select(0, d);
+        const CellWeights& w = layer.weights[d];
+        const std::size_t first = kWeightsFrom + 4 * d;
+        if (wanted[first]) dg.w_ih = empty(w.weight_ih.shape(), dtype);
+        if (wanted[first + 1]) dg.w_hh = empty(w.weight_hh.shape(), dtype);
+        if (wanted[first + 2]) dg.b_ih = empty(w.bias_ih.shape(), dtype);
+        if (wanted[first + 3]) dg.b_hh = empty(w.bias_hh.shape(), dtype);
+        grads[first] = dg.w_ih;
+        grads[first + 1] = dg.w_hh;
+        grads[first + 2] = dg.b_ih;
+        grads[first + 3] = dg.b_hh;
+    }
+#pragma omp parallel for num_threads(2) if (n.directions > 1)
+    for (int64_t d = 0; d < n.directions; ++d) {
+        backward_direction<Kernel, T>(direction_view<T>(layer, d), g.data<T>(), directions[d]);
+    }
+    // dx [B*T, I] = sum over directions of d_gates [B*T, G*H] @ W_ih [G*H, I]
+    if (wanted[0]) {
+        grads[0] = empty(layer.x.shape(), dtype);
+        for (int64_t d = 0; d < n.directions; ++d) {
+            kernels::gemm<T>(false, false, n.batch * n.steps, n.input, n.width(),
+                             directions[d].d_gates.data<T>(), n.width(),
+                             layer.weights[d].weight_ih.data<T>(), n.input, grads[0].data<T>(),
+                             n.input, d > 0);
+        }
+    }
+    return grads;
+}
+
+// --- the op ---
+
+const char* op_name(CellKind kind) {
+    switch (kind) {
+        case CellKind::LSTM:
+            return "lstm_layer";
+        case CellKind::GRU:
+            return "gru_layer";
+        case CellKind::RNNTanh:
+        case CellKind::RNNReLU:
+            break;
+    }
+    return "rnn_layer";
+}
+
+Tensor plain(const Tensor& t) {
+    return t.defined() ? t.detach().contiguous() : t;
+}
+
+std::shared_ptr<Layer> make_layer(CellKind kind, const Tensor& x, const Tensor& h0,
+                                  const Tensor& c0, const std::vector<CellWeights>& directions,
+                                  const std::vector<int64_t>& lengths) {
+    auto layer = std::make_shared<Layer>();
+    layer->sizes = {x.size(0),  x.size(1),        x.size(2),
+                    h0.size(2), gate_count(kind), static_cast<int64_t>(directions.size())};
+    layer->lengths = lengths.empty() ? std::vector<int64_t>(x.size(0), x.size(1)) : lengths;
+    layer->x = plain(x);
+    layer->h0 = plain(h0);
+    layer->c0 = kind == CellKind::LSTM ? plain(c0) : Tensor();
+    for (const CellWeights& w : directions) {
+        layer->weights.push_back(
+            {plain(w.weight_ih), plain(w.weight_hh), plain(w.bias_ih), plain(w.bias_hh)});
+    }
+    return layer;
+}
+
+FusedLayerResult views_of(const Tensor& result, const Sizes& n, bool cell_state) {
+    const int64_t states = n.state_size();
+    const Shape state_shape{n.directions, n.batch, n.hidden};
+    FusedLayerResult views;
+    views.output =
+        result.narrow(0, 0, n.output_size()).view({n.batch, n.steps, n.directions * n.hidden});
+    views.h_n = result.narrow(0, n.output_size(), states).view(state_shape);
+    if (cell_state)
+        views.c_n = result.narrow(0, n.output_size() + states, states).view(state_shape);
+    return views;
+}
+
+}  // namespace
+
+FusedLayerResult fused_layer(CellKind kind, const Tensor& x, const Tensor& h0, const Tensor& c0,
+                             const std::vector<CellWeights>& directions,
+                             const std::vector<int64_t>& lengths) {
+    const std::shared_ptr<Layer> layer = make_layer(kind, x, h0, c0, directions, lengths);
+    dispatch_kernel(kind, x.dtype(), [&](auto kernel, auto zero) {
+        forward_layer<decltype(kernel), decltype(zero)>(*layer);
+    });
+
+    std::vector<Tensor> inputs{x, h0, layer->c0.defined() ? c0 : Tensor()};
+    for (const CellWeights& w : directions) {
+        inputs.insert(inputs.end(), {w.weight_ih, w.weight_hh, w.bias_ih, w.bias_hh});
+    }
+    std::vector<bool> wanted;
+    for (const Tensor& input : inputs) wanted.push_back(input.requires_grad());
+    const Tensor result =
+        record(op_name(kind), inputs, layer->result, [layer, kind, wanted](const Tensor& g) {
+            Grads grads;
+            dispatch_kernel(kind, g.dtype(), [&](auto kernel, auto zero) {
+                grads = backward_layer<decltype(kernel), decltype(zero)>(*layer, g, wanted);
+            });
+            return grads;
+        });
+    return views_of(result, layer->sizes, kind == CellKind::LSTM);
+}
+
+}  // namespace glimpse::nn
