@@ -46,20 +46,20 @@ double glimpse_gflops(int64_t n) {
 }  // namespace
 
 int main() {
-    using glimpse::bench::find_record;
-    const std::vector<glimpse::bench::Record> pytorch = glimpse::bench::pytorch_reference("gemm");
+    namespace bench = glimpse::bench;
+    const std::vector<bench::Record> pytorch = bench::pytorch_reference("gemm");
     for (const int64_t n : {64, 256, 512, 1024}) {
         const double glimpse = glimpse_gflops(n);
-        const glimpse::bench::Record* reference = find_record(pytorch, {{"n", n}});
+        const bench::Record* reference = bench::find_record(pytorch, {{"n", n}});
         const std::optional<double> torch =
             reference ? reference->number("pytorch_gflops") : std::nullopt;
-        glimpse::bench::JsonLine()
+        bench::JsonLine()
             .add("bench", "gemm")
             .add("dtype", "float32")
             .add("n", static_cast<double>(n))
             .add("glimpse_gflops", glimpse)
             .add("pytorch_gflops", torch)
-            .add("ratio", glimpse::bench::ratio(glimpse, torch))
+            .add("ratio", bench::ratio(glimpse, torch))
             .print();
     }
 }
