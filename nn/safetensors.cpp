@@ -71,8 +71,10 @@ std::string json_string(std::string_view s) {
 void check_names(const std::vector<NamedTensor>& tensors) {
     std::set<std::string> seen;
     for (const auto& [name, tensor] : tensors) {
-        if (name.empty() || name == "__metadata__") {
-            throw Error(fmt::format("safetensors: '{}' cannot name a tensor", name));
+        if (name == "__metadata__") {
+            throw Error(
+                "safetensors: '__metadata__' cannot name a tensor: the header keeps it "
+                "for the metadata");
         }
         if (!seen.insert(name).second) {
             throw Error(fmt::format("safetensors: the name '{}' is given twice", name));

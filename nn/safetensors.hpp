@@ -29,8 +29,8 @@ struct TensorFile {
     Metadata metadata;
 };
 
-// The bytes of a file holding `tensors` (in this order) and `metadata`. Names must be unique,
-// non-empty and not "__metadata__"; dtypes are written as F32, F64, I64 and BOOL.
+// The bytes of a file holding `tensors` (in this order) and `metadata`. Names must be unique and
+// not "__metadata__"; dtypes are written as F32, F64, I64 and BOOL.
 std::string serialize_safetensors(const std::vector<NamedTensor>& tensors,
                                   const Metadata& metadata = {});
 

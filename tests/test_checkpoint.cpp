@@ -73,6 +73,18 @@ std::string load_error(nn::Module& module, const std::string& path) {
     return "no error";
 }
 
+// A temporary directory with a Tagger saved in it: the path and the bytes written.
+struct SavedTagger {
+    SavedTagger() {
+        nn::save_model(model, path);
+        bytes = read_bytes(path);
+    }
+    TempDir dir;
+    const std::string path = dir.file("model.safetensors");
+    Tagger model;
+    std::string bytes;
+};
+
 // The Linear(4, 3) that make_golden_nn.py also builds: weight (i - 5) / 8, bias (0.5, -0.25, 1).
 void set_known_values(nn::Linear& layer) {
     copy_(layer.weight, (arange(0.0, 12.0) - 5.0).view({3, 4}) / 8.0);
@@ -197,30 +209,26 @@ TEST_CASE("checkpoint: a non-strict load takes what fits and reports the rest (f
 }
 
 TEST_CASE("checkpoint: a truncated or missing file is an Error and the model is unchanged") {
-    TempDir dir;
-    const std::string path = dir.file("model.safetensors");
-    Tagger saved;
-    nn::save_model(saved, path);
-    const std::string bytes = read_bytes(path);
+    const SavedTagger saved;
+    const std::string& path = saved.path;
     Tagger model;
     const auto before = values_of(model);
-    for (std::size_t length : {std::size_t{0}, std::size_t{5}, std::size_t{40}, bytes.size() - 1}) {
+    for (std::size_t length :
+         {std::size_t{0}, std::size_t{5}, std::size_t{40}, saved.bytes.size() - 1}) {
         CAPTURE(length);
-        std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes.substr(0, length);
+        std::ofstream(path, std::ios::binary | std::ios::trunc) << saved.bytes.substr(0, length);
         CHECK(load_error(model, path).rfind("checkpoint " + path + ": ", 0) == 0);
         CHECK(values_of(model) == before);
     }
-    CHECK(load_error(model, dir.file("none.safetensors")) ==
-          "checkpoint " + dir.file("none.safetensors") +
-              ": cannot open: No such file or directory");
+    const std::string none = saved.dir.file("none.safetensors");
+    CHECK(load_error(model, none) ==
+          "checkpoint " + none + ": cannot open: No such file or directory");
 }
 
 TEST_CASE("checkpoint: a failed save leaves the previous checkpoint as it was") {
-    TempDir dir;
-    const std::string path = dir.file("model.safetensors");
-    Tagger model;
-    nn::save_model(model, path);
-    const std::string previous = read_bytes(path);
+    SavedTagger saved;
+    const std::string& path = saved.path;
+    Tagger& model = saved.model;
     copy_(model.proj->bias, ones({3}));
 
     // The temporary file cannot be created (a directory is in its way).
@@ -228,27 +236,27 @@ TEST_CASE("checkpoint: a failed save leaves the previous checkpoint as it was") 
     CHECK_THROWS_WITH_AS(
         nn::save_model(model, path),
         ("checkpoint " + path + ": cannot create " + path + ".tmp: Is a directory").c_str(), Error);
-    CHECK(read_bytes(path) == previous);
+    CHECK(read_bytes(path) == saved.bytes);
     fs::remove(path + ".tmp");
 
     // The rename fails (the target is a directory): the temporary file is removed again.
-    const std::string blocked = dir.file("blocked");
+    const std::string blocked = saved.dir.file("blocked");
     fs::create_directories(blocked + "/inside");
     CHECK_THROWS_WITH_AS(nn::save_model(model, blocked), doctest::Contains("cannot rename"), Error);
     CHECK_FALSE(fs::exists(blocked + ".tmp"));
 
-    CHECK_THROWS_WITH_AS(nn::save_model(model, dir.file("missing/model.safetensors")),
+    CHECK_THROWS_WITH_AS(nn::save_model(model, saved.dir.file("missing/model.safetensors")),
                          doctest::Contains("No such file or directory"), Error);
 
     // An unwritable directory (root may write anywhere, so only for other users).
     if (::geteuid() != 0) {
-        ::chmod(dir.file("").c_str(), 0555);
+        ::chmod(saved.dir.file("").c_str(), 0555);
         CHECK_THROWS_WITH_AS(nn::save_model(model, path), doctest::Contains("Permission denied"),
                              Error);
-        ::chmod(dir.file("").c_str(), 0755);
-        CHECK(read_bytes(path) == previous);
+        ::chmod(saved.dir.file("").c_str(), 0755);
+        CHECK(read_bytes(path) == saved.bytes);
     }
 
     nn::save_model(model, path);  // and a save that works replaces it
-    CHECK(read_bytes(path) != previous);
+    CHECK(read_bytes(path) != saved.bytes);
 }
