@@ -52,6 +52,10 @@ int64_t gate_count(CellKind kind) {
     return 1;
 }
 
+CellKind rnn_kind(Nonlinearity nonlinearity) {
+    return nonlinearity == Nonlinearity::Tanh ? CellKind::RNNTanh : CellKind::RNNReLU;
+}
+
 namespace {
 
 using Grads = std::vector<Tensor>;
@@ -444,6 +448,19 @@ Tensor plain(const Tensor& t) {
     return t.defined() ? t.detach().contiguous() : t;
 }
 
+// x's plain value with the steps past each sequence's length set to zero: whatever the padding
+// holds (even NaN) then never reaches the weights' gradient through 0 * padding.
+Tensor plain_without_padding(const Tensor& x, const std::vector<int64_t>& lengths) {
+    if (lengths.empty()) return plain(x);
+    const int64_t batch = x.size(0), steps = x.size(1);
+    std::vector<double> padding(batch * steps);
+    for (int64_t b = 0; b < batch; ++b) {
+        for (int64_t t = lengths[b]; t < steps; ++t) padding[b * steps + t] = 1;
+    }
+    const Tensor mask = tensor(padding, {batch, steps, 1}, DType::Bool);
+    return masked_fill(x.detach(), mask, 0.0);
+}
+
 std::shared_ptr<Layer> make_layer(CellKind kind, const Tensor& x, const Tensor& h0,
                                   const Tensor& c0, const std::vector<CellWeights>& directions,
                                   const std::vector<int64_t>& lengths) {
@@ -451,7 +468,7 @@ std::shared_ptr<Layer> make_layer(CellKind kind, const Tensor& x, const Tensor& 
     layer->sizes = {x.size(0),  x.size(1),        x.size(2),
                     h0.size(2), gate_count(kind), static_cast<int64_t>(directions.size())};
     layer->lengths = lengths.empty() ? std::vector<int64_t>(x.size(0), x.size(1)) : lengths;
-    layer->x = plain(x);
+    layer->x = plain_without_padding(x, lengths);
     layer->h0 = plain(h0);
     layer->c0 = kind == CellKind::LSTM ? plain(c0) : Tensor();
     for (const CellWeights& w : directions) {

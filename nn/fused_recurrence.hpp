@@ -14,7 +14,8 @@ namespace glimpse::nn {
 
 enum class CellKind { RNNTanh, RNNReLU, LSTM, GRU };
 
-int64_t gate_count(CellKind kind);  // G: 1 for the plain RNN, 4 for LSTM, 3 for GRU
+int64_t gate_count(CellKind kind);             // G: 1 for the plain RNN, 4 for LSTM, 3 for GRU
+CellKind rnn_kind(Nonlinearity nonlinearity);  // RNNTanh or RNNReLU
 
 struct FusedLayerResult {
     Tensor output;  // [B, T, D*H]: direction d's h_t in columns [d*H, (d+1)*H); 0 at padded steps

@@ -56,16 +56,20 @@ void check_sizes(const std::string& who, int64_t input_size, int64_t hidden_size
     }
 }
 
-CellWeights init_cell_weights(int64_t input_size, int64_t hidden_size, int64_t gates, bool bias,
-                              DType dtype) {
+CellWeights RecurrentModule::register_cell_weights(const std::string& suffix, int64_t input_size,
+                                                   int64_t hidden_size, int64_t gates, bool bias,
+                                                   DType dtype) {
     const double bound = 1.0 / std::sqrt(static_cast<double>(hidden_size));
     const int64_t rows = gates * hidden_size;
+    const auto draw = [&](const std::string& name, const Shape& shape) {
+        return register_parameter(name + suffix, uniform(shape, -bound, bound, dtype));
+    };
     CellWeights w;
-    w.weight_ih = uniform({rows, input_size}, -bound, bound, dtype);
-    w.weight_hh = uniform({rows, hidden_size}, -bound, bound, dtype);
+    w.weight_ih = draw("weight_ih", {rows, input_size});
+    w.weight_hh = draw("weight_hh", {rows, hidden_size});
     if (bias) {
-        w.bias_ih = uniform({rows}, -bound, bound, dtype);
-        w.bias_hh = uniform({rows}, -bound, bound, dtype);
+        w.bias_ih = draw("bias_ih", {rows});
+        w.bias_hh = draw("bias_hh", {rows});
     }
     return w;
 }
@@ -128,19 +132,13 @@ Tensor hidden_term(const Tensor& h, const CellWeights& w, int64_t gate, int64_t 
 
 RecurrentCell::RecurrentCell(std::string type_name, int64_t input_size, int64_t hidden_size,
                              int64_t gates, CellOptions options)
-    : Module(std::move(type_name)),
+    : RecurrentModule(std::move(type_name)),
       input_size_(input_size),
       hidden_size_(hidden_size),
       options_(options) {
     check_sizes(this->type_name(), input_size, hidden_size);
-    const CellWeights w =
-        init_cell_weights(input_size, hidden_size, gates, options.bias, options.dtype);
-    weights_.weight_ih = register_parameter("weight_ih", w.weight_ih);
-    weights_.weight_hh = register_parameter("weight_hh", w.weight_hh);
-    if (options.bias) {
-        weights_.bias_ih = register_parameter("bias_ih", w.bias_ih);
-        weights_.bias_hh = register_parameter("bias_hh", w.bias_hh);
-    }
+    weights_ =
+        register_cell_weights("", input_size, hidden_size, gates, options.bias, options.dtype);
 }
 
 Tensor RecurrentCell::state_or_zeros(const Tensor& state, const Tensor& x) const {

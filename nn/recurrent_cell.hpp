@@ -40,11 +40,6 @@ struct CellWeights {
     int64_t input_size() const { return weight_ih.size(1); }
 };
 
-// Fresh weights for a cell of `gates` gates, each value drawn from U(-1/sqrt(H), 1/sqrt(H)) as in
-// PyTorch's reset_parameters().
-CellWeights init_cell_weights(int64_t input_size, int64_t hidden_size, int64_t gates, bool bias,
-                              DType dtype);
-
 // Throws an Error naming `who` ("LSTMCell") unless the weights fit one another as a cell of
 // `gates` gates: shapes, one floating dtype, biases both given or both absent.
 void check_cell_weights(const std::string& who, const CellWeights& w, int64_t gates);
@@ -65,8 +60,19 @@ Tensor hidden_term(const Tensor& h, const CellWeights& w, int64_t gate, int64_t 
 // "[3, 4] float32": how error messages show a tensor.
 std::string describe_tensor(const Tensor& x);
 
+// The base of the recurrent modules, cells and sequence layers: it registers a cell's weights.
+class RecurrentModule : public Module {
+  protected:
+    using Module::Module;
+    // Registers weight_ih<suffix>, weight_hh<suffix>, and with bias bias_ih<suffix> and
+    // bias_hh<suffix>, for a cell of `gates` gates, each value drawn from U(-1/sqrt(H),
+    // 1/sqrt(H)) as in PyTorch's reset_parameters().
+    CellWeights register_cell_weights(const std::string& suffix, int64_t input_size,
+                                      int64_t hidden_size, int64_t gates, bool bias, DType dtype);
+};
+
 // The base of the three cell modules: the sizes, the options and the registered weights.
-class RecurrentCell : public Module {
+class RecurrentCell : public RecurrentModule {
   public:
     int64_t input_size() const { return input_size_; }
     int64_t hidden_size() const { return hidden_size_; }

@@ -27,10 +27,8 @@ Tensor rnn_cell_fused(const Tensor& x, const Tensor& h, const CellWeights& w,
                       Nonlinearity nonlinearity) {
     check_step("rnn_cell_fused", x, h, w);
     // The fused RNN layer over a sequence of one step: x [B, 1, I], h [1, B, H].
-    const CellKind kind =
-        nonlinearity == Nonlinearity::Tanh ? CellKind::RNNTanh : CellKind::RNNReLU;
     const FusedLayerResult step =
-        fused_layer(kind, x.unsqueeze(1), h.unsqueeze(0), Tensor(), {w}, {});
+        fused_layer(rnn_kind(nonlinearity), x.unsqueeze(1), h.unsqueeze(0), Tensor(), {w}, {});
     return step.h_n.squeeze(0);
 }
 

@@ -11,6 +11,7 @@
 #include "core/random.hpp"
 #include "core/tensor.hpp"
 #include "nn/recurrent_cell.hpp"
+#include "nn/recurrent_layer.hpp"
 
 namespace glimpse::testing {
 
@@ -35,6 +36,31 @@ using HiddenStep = std::function<Tensor(const Tensor&, const Tensor&, const nn::
 // `step` over every t of in[0] = x [T, B, I] from in[1] = h0, the weights from in[2] on:
 // returns each step's h.
 Tensors unroll(const HiddenStep& step, const Tensors& in);
+
+// A sequence layer's configuration for the tests.
+struct LayerConfig {
+    nn::CellKind kind;
+    int64_t batch, steps, input_size, hidden_size;
+    int64_t num_layers = 1;
+    bool bidirectional = false;
+    std::vector<int64_t> lengths = {};  // empty: every sequence is `steps` long
+
+    int64_t directions() const { return bidirectional ? 2 : 1; }
+    int64_t states() const { return kind == nn::CellKind::LSTM ? 2 : 1; }
+    nn::RecurrentOptions options() const;
+};
+
+// A layer's inputs: x [B, T, I], h0 (and c0 for LSTM) [L*D, B, H], then every cell's weights
+// layer by layer, forward before reverse; all float64 leaves requiring grad.
+Tensors layer_inputs(const LayerConfig& config, Generator& generator);
+
+// recurrent_forward (the fused layers) on layer_inputs: returns output, h_n (and c_n).
+Tensors fused_layers(const LayerConfig& config, const Tensors& in);
+
+// What fused_layers must equal, from the composed cells: each sequence of the batch alone and
+// unpadded (its first lengths[b] steps), layer by layer, the forward direction from its first
+// step and the reverse one from its last; outputs zero-padded back to T steps.
+Tensors reference_layers(const LayerConfig& config, const Tensors& in);
 
 // f's outputs on fresh copies of `inputs`, then the gradient of each input after backpropagating
 // sum(output_k * u_k) with random u_k drawn from `seed`: everything backward computes.
