@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "core/error.hpp"
 #include "core/ops.hpp"
@@ -14,6 +12,7 @@ namespace glimpse {
 namespace {
 
 thread_local bool grad_mode = true;
+thread_local uint64_t backward_passes = 0;  // numbers each pass, to mark visited nodes
 
 // Destroying the last handle to a long chain (a 10,000-step unrolled RNN) would run Node's
 // destructor inside Node's destructor inside ... and overflow the stack. Instead, a dying Node
@@ -42,15 +41,19 @@ void release_iteratively(std::shared_ptr<Node>&& node) {
 // Nodes in an order where every node comes before the nodes of its inputs (reverse post-order of
 // a depth-first search), found with an explicit stack so depth is not limited by the call stack.
 std::vector<Node*> reverse_topological_order(Node* root) {
+    const uint64_t pass = ++backward_passes;
     std::vector<Node*> post_order;
-    std::unordered_set<Node*> visited{root};
+    root->visited_pass = pass;
     std::vector<std::pair<Node*, std::size_t>> stack{{root, 0}};
     while (!stack.empty()) {
         Node* node = stack.back().first;
         std::size_t& next_edge = stack.back().second;
         if (next_edge < node->edges.size()) {
             Node* input = node->edges[next_edge++].node.get();
-            if (input && visited.insert(input).second) stack.emplace_back(input, 0);
+            if (input && input->visited_pass != pass) {
+                input->visited_pass = pass;
+                stack.emplace_back(input, 0);
+            }
         } else {
             post_order.push_back(node);
             stack.pop_back();
@@ -81,6 +84,32 @@ Tensor gradient_for_input(const Node& node, std::size_t i, const Tensor& grad) {
     return reduced;
 }
 
+// Sends the gradient collected at `node` on to its inputs: into their nodes' grad_output, or
+// into the .grad of leaves.
+void backpropagate_node(Node& node, bool retain_graph) {
+    if (!node.grad_output.defined()) return;  // no gradient flowed to this node
+    const Tensor grad_output = std::move(node.grad_output);
+    node.grad_output = Tensor();
+
+    const std::vector<Tensor> input_grads = node.backward(grad_output);
+    if (input_grads.size() != node.edges.size()) {
+        throw Error(fmt::format("backward of '{}' returned {} gradients for {} inputs", node.op,
+                                input_grads.size(), node.edges.size()));
+    }
+    for (std::size_t i = 0; i < input_grads.size(); ++i) {
+        const Edge& edge = node.edges[i];
+        if (!edge.needs_grad() || !input_grads[i].defined()) continue;
+        Tensor grad = gradient_for_input(node, i, input_grads[i]);
+        if (edge.leaf) {
+            accumulate_into_leaf(*edge.leaf, grad);
+        } else {
+            Tensor& slot = edge.node->grad_output;
+            slot = slot.defined() ? add(slot, grad) : grad;
+        }
+    }
+    if (!retain_graph) node.backward = nullptr;  // frees the tensors it saved
+}
+
 void run_backward(Node* root, const Tensor& root_grad, bool retain_graph) {
     const std::vector<Node*> order = reverse_topological_order(root);
     for (Node* node : order) {
@@ -92,30 +121,12 @@ void run_backward(Node* root, const Tensor& root_grad, bool retain_graph) {
         }
     }
     NoGradGuard no_grad;  // gradients are computed with ops, but not recorded
-    std::unordered_map<Node*, Tensor> pending{{root, root_grad}};
-    for (Node* node : order) {
-        auto found = pending.find(node);
-        if (found == pending.end()) continue;  // no gradient flowed to this node
-        const Tensor grad_output = std::move(found->second);
-        pending.erase(found);
-
-        const std::vector<Tensor> input_grads = node->backward(grad_output);
-        if (input_grads.size() != node->edges.size()) {
-            throw Error(fmt::format("backward of '{}' returned {} gradients for {} inputs",
-                                    node->op, input_grads.size(), node->edges.size()));
-        }
-        for (std::size_t i = 0; i < input_grads.size(); ++i) {
-            const Edge& edge = node->edges[i];
-            if (!edge.needs_grad() || !input_grads[i].defined()) continue;
-            Tensor grad = gradient_for_input(*node, i, input_grads[i]);
-            if (edge.leaf) {
-                accumulate_into_leaf(*edge.leaf, grad);
-            } else {
-                Tensor& slot = pending[edge.node.get()];
-                slot = slot.defined() ? add(slot, grad) : grad;
-            }
-        }
-        if (!retain_graph) node->backward = nullptr;  // frees the tensors it saved
+    root->grad_output = root_grad;
+    try {
+        for (Node* node : order) backpropagate_node(*node, retain_graph);
+    } catch (...) {
+        for (Node* node : order) node->grad_output = Tensor();  // no stale gradient for later
+        throw;
     }
 }
 

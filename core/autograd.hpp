@@ -43,6 +43,10 @@ struct Node {
     Shape shape;              // of the output, for graph export and checks
     DType dtype = DType::Float32;
 
+    // Scratch space of one backward pass (kept here rather than in hash maps, for speed):
+    Tensor grad_output;         // the gradient summed so far for this node's output
+    uint64_t visited_pass = 0;  // the pass that last reached this node in its graph walk
+
     ~Node();  // see release_graph_iteratively in autograd.cpp
 };
 

@@ -1,36 +1,42 @@
 // C (+)= op(A) @ op(B): the matrix multiply under every layer of glimpse.
 //
-// A textbook triple loop runs at a few GFLOP/s; this file runs within reach of OpenBLAS. The
-// speed comes from four ideas, each a few lines below. The structure is BLIS's (Goto & van de
-// Geijn, "Anatomy of High-Performance Matrix Multiplication", 2008; Van Zee & van de Geijn,
-// "BLIS: A Framework for Rapidly Instantiating BLAS Functionality", 2015).
+// A textbook triple loop runs at a few GFLOP/s; this file keeps up with OpenBLAS on the same
+// machine (bench/bench_gemm measures both). The speed comes from four ideas, each a few lines
+// below. The structure is BLIS's (Goto & van de Geijn, "Anatomy of High-Performance Matrix
+// Multiplication", 2008; Van Zee & van de Geijn, "BLIS: A Framework for Rapidly Instantiating
+// BLAS Functionality", 2015).
 //
 // 1. A register tile. The micro-kernel keeps an MR x NR tile of C in vector registers. At each
 //    step p of the inner dimension it loads NR values of B (two registers), broadcasts MR values
 //    of A one by one and does MR x NR multiply-adds: 24 vector FMAs for 2 vector loads, so the
 //    CPU computes instead of waiting for memory.
-// 2. Packing. The micro-kernel wants A as MR-row slivers and B as NR-column slivers, each laid
-//    out step after step. Copying a block into that order once ("packing") costs O(n^2) and
-//    lets the O(n^3) loop read memory strictly in order. Packing also absorbs the transposes
-//    and the ragged edges (padded with zeros), so the micro-kernel has one case only.
-// 3. Cache blocks. The loops are cut so that what is reused most stays in the closest cache:
+// 2. Packing. The micro-kernel wants A as slivers of MR rows and B as slivers of NR columns,
+//    each laid out step after step. Copying a block into that order once ("packing") costs
+//    O(n^2) and lets the O(n^3) loop read memory strictly in order. Packing also absorbs the
+//    transposes and the ragged edges (padded with zeros), so the micro-kernel has one case only.
+// 3. Cache blocks. The loops are cut so that what is reused stays in a cache close to the core:
 //      jc: columns of C, step NC
-//        pc: the inner dimension k, step KC  -> pack op(B)[pc:+KC, jc:+NC] (stays in L3)
-//          ic: rows of C, step MC            -> pack op(A)[ic:+MC, pc:+KC] (stays in L2)
-//            jr: step NR                     -> one B sliver, KC x NR      (stays in L1)
-//              ir: step MR                   -> micro-kernel on an MR x NR tile of C
+//        pc: the inner dimension k, step KC  -> pack op(B)[pc:+KC, jc:+NC]
+//          ic: rows of C, step MC            -> pack op(A)[ic:+MC, pc:+KC]   (stays in L2)
+//            jr: step NR                     -> one B sliver, KC x NR         (stays in L2)
+//              ir: step MR                   -> micro-kernel on an MR x NR tile of C, reading
+//                                               one A sliver, MR x KC         (fits in L1)
 // 4. Both cores. A large product is cut into one stripe of C per core; stripes are independent.
 //
-// Small products take shortcuts: a tiny one (8 x 8) skips packing altogether, a medium one (an
-// RNN step, [64 x 64] @ [64 x 256]) stays on one core, where starting threads would cost more
-// than it saves.
+// Products where that machinery cannot pay take shorter paths: a single row or column of C is
+// a matrix-vector product (each element of the matrix is used once: nothing to pack), a tiny
+// product (up to 6 x 6) is a few dot products, and a medium one (an RNN step, [64 x 64] @
+// [64 x 256]) stays on one core.
+//
+// Every loop is plain C++ that GCC vectorises for AVX-512 under -march=native. The Makefile
+// compiles this file with -O3: at -O2, GCC leaves scalar the loops whose length or stride is
+// only known at run time (packing, matrix-vector products).
 
 #include "core/gemm.hpp"
 
 #include <omp.h>
 
 #include <algorithm>
-#include <cstddef>
 #include <memory>
 #include <new>
 
@@ -45,23 +51,38 @@ constexpr int64_t MR = 12;
 template <typename T>
 constexpr int64_t NR = 128 / sizeof(T);
 
-// KC: one B sliver is KC x NR x sizeof(T) = KC x 128 bytes = 32 KiB, two thirds of L1, leaving
-// room for the A sliver (12 KiB for float) that streams past it.
-constexpr int64_t KC = 256;
-// MC: one A block is MC x KC: 192 KiB (float) or 384 KiB (double), well inside L2 with the B panel
-// passing through. A multiple of MR, so that only the last block of rows has a ragged edge.
-constexpr int64_t MC = 16 * MR;
-// NC: one B panel is KC x NC: 4 MiB (float), which only L3 holds. Large, so that A is packed
-// again as rarely as possible.
+// KC, the length of the micro-kernel's loop. Long, to spread the cost of loading and storing
+// the C tile around it; one A sliver (MR x KC: 24 KiB in float) still fits L1. 256, 384, 512,
+// 768 and 1024 were measured: 512 was the fastest.
+constexpr int64_t KC = 512;
+// MC: one A block (MC x KC: 192 KiB in float) stays in L2 with the B sliver (64 KiB) that the
+// micro-kernel walks along it; 4 to 32 times MR were measured, 8 was among the fastest. A
+// multiple of MR, so only the last block of rows has a ragged edge.
+constexpr int64_t MC = 8 * MR;
+// NC: one B panel (KC x NC: 8 MiB in float) can only live in L3, which is large. Wide, so that
+// A is packed again as rarely as possible.
 constexpr int64_t NC = 4096;
 
-// Below this many multiply-adds, packing costs more than it saves.
-constexpr double kDirectMaxWork = 8 * 8 * 8;
-// Below this many multiply-adds, one core finishes before a second would have started.
+// Up to this many multiply-adds (a 6 x 6 product), packing costs more than it saves (measured).
+constexpr double kDirectMaxWork = 6 * 6 * 6;
+// From this many multiply-adds on, two cores pay for the time it takes to share out the work.
 constexpr double kParallelMinWork = 128 * 128 * 128;
 
-int64_t ceil_div(int64_t x, int64_t y) { return (x + y - 1) / y; }
-int64_t round_up(int64_t x, int64_t multiple) { return ceil_div(x, multiple) * multiple; }
+int64_t ceil_div(int64_t x, int64_t y) {
+    return (x + y - 1) / y;
+}
+int64_t round_up(int64_t x, int64_t multiple) {
+    return ceil_div(x, multiple) * multiple;
+}
+
+// A read-only vector seen through a stride: a row or a column of a matrix.
+template <typename T>
+struct Vector {
+    const T* data;
+    int64_t stride;
+
+    T operator[](int64_t i) const { return data[i * stride]; }
+};
 
 // A read-only matrix seen through strides: transposing it is swapping the strides.
 template <typename T>
@@ -70,13 +91,15 @@ struct Matrix {
     int64_t row_stride;
     int64_t col_stride;
 
-    T operator()(int64_t row, int64_t col) const {
+    const T& operator()(int64_t row, int64_t col) const {
         return data[row * row_stride + col * col_stride];
     }
     Matrix block(int64_t row, int64_t col) const {
         return {data + row * row_stride + col * col_stride, row_stride, col_stride};
     }
     Matrix transposed() const { return {data, col_stride, row_stride}; }
+    Vector<T> row(int64_t i) const { return {data + i * row_stride, col_stride}; }
+    Vector<T> column(int64_t j) const { return {data + j * col_stride, row_stride}; }
 };
 
 // The whole problem: C[m, n] (+)= A[m, k] @ B[k, n], transposes already folded into A and B.
@@ -99,11 +122,72 @@ struct Product {
     }
 };
 
+// ---- Shortcuts: products too small or too thin for packing -----------------------------------
+
+// The sum of x[p] * y[p]. Long vectors are summed in kLanes partial sums, which GCC holds in one
+// vector register: a single running sum could not be vectorised, because adding floats in
+// another order changes the result, so the compiler may not reorder the additions by itself.
+template <typename T>
+T dot(Vector<T> x, Vector<T> y, int64_t length) {
+    constexpr int64_t kLanes = 64 / sizeof(T);
+    T sum = 0;
+    int64_t p = 0;
+    if (length >= kLanes) {
+        T partial[kLanes] = {};
+        for (; p + kLanes <= length; p += kLanes) {
+            for (int64_t lane = 0; lane < kLanes; ++lane) {
+                partial[lane] += x[p + lane] * y[p + lane];
+            }
+        }
+        for (const T value : partial) sum += value;
+    }
+    for (; p < length; ++p) sum += x[p] * y[p];
+    return sum;
+}
+
+// For tiny products: each element of C is a dot product of a row of A and a column of B.
+template <typename T>
+void multiply_directly(const Product<T>& p) {
+    for (int64_t i = 0; i < p.m; ++i) {
+        T* c_row = p.c + i * p.ldc;
+        for (int64_t j = 0; j < p.n; ++j) {
+            const T sum = dot(p.a.row(i), p.b.column(j), p.k);
+            c_row[j] = p.accumulate ? c_row[j] + sum : sum;
+        }
+    }
+}
+
+// y (+)= M x, with M [rows x depth]: a product with a single column of C (a single row is the
+// same product, transposed). Each element of M is used once, so what counts is to read M in
+// memory order: along its rows if they are contiguous, else along its columns.
+template <typename T>
+void multiply_matrix_vector(Matrix<T> m, Vector<T> x, T* y, int64_t y_stride, int64_t rows,
+                            int64_t depth, bool accumulate) {
+    if (m.col_stride == 1) {
+        for (int64_t i = 0; i < rows; ++i) {
+            const T sum = dot(m.row(i), x, depth);
+            y[i * y_stride] = accumulate ? y[i * y_stride] + sum : sum;
+        }
+    } else {
+        if (!accumulate) {
+            for (int64_t i = 0; i < rows; ++i) y[i * y_stride] = 0;
+        }
+        // M's rows are not contiguous, so its columns are (one of the strides is always 1).
+        for (int64_t p = 0; p < depth; ++p) {
+            const T x_p = x[p];
+            const T* column = &m(0, p);
+            for (int64_t i = 0; i < rows; ++i) y[i * y_stride] += x_p * column[i];
+        }
+    }
+}
+
+// ---- The packed, blocked product ------------------------------------------------------------
+
 // A per-thread buffer for packed blocks that only grows, so that repeated calls never allocate.
 // Aligned to 64 bytes: one cache line, one vector register.
 template <typename T>
 class Scratch {
-public:
+  public:
     T* reserve(int64_t count) {
         if (count > capacity_) {
             data_.reset(static_cast<T*>(::operator new(count * sizeof(T), kAlignment)));
@@ -112,7 +196,7 @@ public:
         return data_.get();
     }
 
-private:
+  private:
     static constexpr std::align_val_t kAlignment{64};
     struct AlignedDelete {
         void operator()(T* p) const { ::operator delete(p, kAlignment); }
@@ -122,9 +206,9 @@ private:
 };
 
 // Packs `lines` x `depth` of `source` as slivers of W lines: each sliver stores, step after step
-// p, the W values source(line, p) of its lines. Lines past the end are zeros, so every sliver is
-// full. An A block is packed as it is (W = MR, a line is a row of A); a B panel is packed as B^T
-// (W = NR, a line is a column of B).
+// p, the W values source(line, p) of its lines. An A block is packed as it is (W = MR, a line is
+// a row of A); a B panel is packed as B^T (W = NR, a line is a column of B). Lines past the end
+// are zeros: the micro-kernel computes them along with the others, and they are never stored.
 template <int64_t W, typename T>
 void pack_slivers(Matrix<T> source, int64_t lines, int64_t depth, T* packed) {
     for (int64_t first = 0; first < lines; first += W) {
@@ -140,43 +224,54 @@ void pack_slivers(Matrix<T> source, int64_t lines, int64_t depth, T* packed) {
 // packed. The tile is a plain local array; with the row loops unrolled, GCC keeps all of it in
 // registers and turns each row update into two vector FMAs (see it with g++ -S: the loop body
 // is vbroadcastss and vfmadd231ps on zmm registers, with no memory access but the loads of A
-// and B). Every loop bound is a constant, so that nothing is left for the CPU to count.
+// and B). Every loop bound is a constant, so nothing is left for the CPU to count or check.
 template <typename T>
 void micro_kernel(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate) {
-    T tile[MR][NR<T>] = {};
+    T tile[MR][NR<T>];
+#pragma GCC unroll MR
+    for (int64_t i = 0; i < MR; ++i) {
+        for (int64_t j = 0; j < NR<T>; ++j) tile[i][j] = 0;
+    }
     for (int64_t p = 0; p < kc; ++p, a += MR, b += NR<T>) {
-#pragma GCC unroll 12
+#pragma GCC unroll MR
         for (int64_t i = 0; i < MR; ++i) {
             for (int64_t j = 0; j < NR<T>; ++j) tile[i][j] += a[i] * b[j];
         }
     }
-#pragma GCC unroll 12
-    for (int64_t i = 0; i < MR; ++i) {
-        T* c_row = c + i * ldc;
-        for (int64_t j = 0; j < NR<T>; ++j) c_row[j] = accumulate ? c_row[j] + tile[i][j] : tile[i][j];
+    if (accumulate) {
+#pragma GCC unroll MR
+        for (int64_t i = 0; i < MR; ++i) {
+            for (int64_t j = 0; j < NR<T>; ++j) c[i * ldc + j] += tile[i][j];
+        }
+    } else {
+#pragma GCC unroll MR
+        for (int64_t i = 0; i < MR; ++i) {
+            for (int64_t j = 0; j < NR<T>; ++j) c[i * ldc + j] = tile[i][j];
+        }
     }
 }
 
-// A tile on the ragged edge of C, with only rows x cols inside it: the micro-kernel computes
-// the whole tile (the packed zeros fill the rest) into a local buffer, and only the part
-// inside C is written.
+// A tile on the ragged edge of C, with only rows x cols of it inside C: the micro-kernel
+// computes the whole tile into a local buffer, and only the part inside C is written.
 template <typename T>
-void edge_kernel(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, int64_t rows,
-                 int64_t cols, bool accumulate) {
+void edge_kernel(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, int64_t rows, int64_t cols,
+                 bool accumulate) {
     T tile[MR * NR<T>];
     micro_kernel(kc, a, b, tile, NR<T>, false);
     for (int64_t i = 0; i < rows; ++i) {
         T* c_row = c + i * ldc;
         const T* tile_row = tile + i * NR<T>;
-        for (int64_t j = 0; j < cols; ++j) c_row[j] = accumulate ? c_row[j] + tile_row[j] : tile_row[j];
+        for (int64_t j = 0; j < cols; ++j) {
+            c_row[j] = accumulate ? c_row[j] + tile_row[j] : tile_row[j];
+        }
     }
 }
 
 // C[mc, nc] (+)= packed A block [mc x kc] @ packed B panel [kc x nc], one tile at a time. The
-// B sliver is the outer loop: it stays in L1 while all the A slivers stream past it from L2.
+// B sliver is the outer loop: it is reused by every A sliver of the block.
 template <typename T>
-void multiply_packed(const T* a_block, const T* b_panel, int64_t mc, int64_t nc, int64_t kc,
-                     T* c, int64_t ldc, bool accumulate) {
+void multiply_packed(const T* a_block, const T* b_panel, int64_t mc, int64_t nc, int64_t kc, T* c,
+                     int64_t ldc, bool accumulate) {
     for (int64_t jr = 0; jr < nc; jr += NR<T>) {
         const T* b_sliver = b_panel + jr * kc;
         for (int64_t ir = 0; ir < mc; ir += MR) {
@@ -233,19 +328,6 @@ void multiply_on_all_cores(const Product<T>& p) {
     }
 }
 
-// For tiny products: one dot product per element of C, no packing, no blocking.
-template <typename T>
-void multiply_directly(const Product<T>& p) {
-    for (int64_t i = 0; i < p.m; ++i) {
-        T* c_row = p.c + i * p.ldc;
-        for (int64_t j = 0; j < p.n; ++j) {
-            T sum = 0;
-            for (int64_t q = 0; q < p.k; ++q) sum += p.a(i, q) * p.b(q, j);
-            c_row[j] = p.accumulate ? c_row[j] + sum : sum;
-        }
-    }
-}
-
 }  // namespace
 
 template <typename T>
@@ -254,22 +336,26 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
     if (m == 0 || n == 0) return;
     const Matrix<T> stored_a{a, lda, 1};
     const Matrix<T> stored_b{b, ldb, 1};
-    const Product<T> product{trans_a ? stored_a.transposed() : stored_a,
-                             trans_b ? stored_b.transposed() : stored_b,
-                             c,
-                             ldc,
-                             m,
-                             n,
-                             k,
-                             accumulate};
-    // k == 0 goes the direct way too: C = 0 (or stays as it is) without packing nothing.
+    const Product<T> p{trans_a ? stored_a.transposed() : stored_a,
+                       trans_b ? stored_b.transposed() : stored_b,
+                       c,
+                       ldc,
+                       m,
+                       n,
+                       k,
+                       accumulate};
+    // k == 0 leaves C = 0 (or as it was, when accumulating), through the shortcuts.
     const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
-    if (work <= kDirectMaxWork) {
-        multiply_directly(product);
+    if (n == 1) {
+        multiply_matrix_vector(p.a, p.b.column(0), p.c, p.ldc, m, k, accumulate);
+    } else if (m == 1) {
+        multiply_matrix_vector(p.b.transposed(), p.a.row(0), p.c, 1, n, k, accumulate);
+    } else if (work <= kDirectMaxWork) {
+        multiply_directly(p);
     } else if (work < kParallelMinWork) {
-        multiply_blocked(product);
+        multiply_blocked(p);
     } else {
-        multiply_on_all_cores(product);
+        multiply_on_all_cores(p);
     }
 }
 

@@ -15,6 +15,13 @@ namespace glimpse {
 
 using Grads = std::vector<Tensor>;
 
+// The gradient for an input, computed only when that input wants one: skipping the other side
+// of mul(x, constant) halves its backward.
+template <typename Compute>
+static Tensor if_needed(const Tensor& input, Compute compute) {
+    return input.requires_grad() ? compute() : Tensor();
+}
+
 Tensor add(const Tensor& a, const Tensor& b) {
     Tensor out = map_floating("add", a, b, [](auto x, auto y) { return x + y; });
     return record("add", {a, b}, out, [](const Tensor& g) { return Grads{g, g}; });
@@ -28,14 +35,17 @@ Tensor sub(const Tensor& a, const Tensor& b) {
 Tensor mul(const Tensor& a, const Tensor& b) {
     Tensor out = map_floating("mul", a, b, [](auto x, auto y) { return x * y; });
     // d(ab)/da = b, d(ab)/db = a
-    return record("mul", {a, b}, out, [a, b](const Tensor& g) { return Grads{g * b, g * a}; });
+    return record("mul", {a, b}, out, [a, b](const Tensor& g) {
+        return Grads{if_needed(a, [&] { return g * b; }), if_needed(b, [&] { return g * a; })};
+    });
 }
 
 Tensor div(const Tensor& a, const Tensor& b) {
     Tensor out = map_floating("div", a, b, [](auto x, auto y) { return x / y; });
     // d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
     return record("div", {a, b}, out, [a, b](const Tensor& g) {
-        return Grads{g / b, neg(g * a / (b * b))};
+        return Grads{if_needed(a, [&] { return g / b; }),
+                     if_needed(b, [&] { return neg(g * a / (b * b)); })};
     });
 }
 
@@ -72,9 +82,12 @@ Tensor sqrt(const Tensor& x) {
 
 Tensor tanh(const Tensor& x) {
     Tensor out = map_floating("tanh", x, [](auto v) { return std::tanh(v); });
-    // d(tanh x)/dx = 1 - tanh(x)^2, from the output we already have (`out` is graph-free).
-    return record("tanh", {x}, out,
-                  [out](const Tensor& g) { return Grads{g * (1.0 - out * out)}; });
+    // d(tanh x)/dx = 1 - tanh(x)^2, from the output we already have (`out` is graph-free),
+    // in one loop rather than three ops.
+    return record("tanh", {x}, out, [out](const Tensor& g) {
+        return Grads{map_floating("tanh_backward", g, out,
+                                  [](auto gv, auto y) { return gv * (1 - y * y); })};
+    });
 }
 
 Tensor sigmoid(const Tensor& x) {
@@ -82,9 +95,11 @@ Tensor sigmoid(const Tensor& x) {
         using T = decltype(v);
         return T(1) / (T(1) + std::exp(-v));
     });
-    // d(sigma x)/dx = sigma(x) (1 - sigma(x))
-    return record("sigmoid", {x}, out,
-                  [out](const Tensor& g) { return Grads{g * out * (1.0 - out)}; });
+    // d(sigma x)/dx = sigma(x) (1 - sigma(x)), in one loop.
+    return record("sigmoid", {x}, out, [out](const Tensor& g) {
+        return Grads{map_floating("sigmoid_backward", g, out,
+                                  [](auto gv, auto y) { return gv * y * (1 - y); })};
+    });
 }
 
 Tensor relu(const Tensor& x) {

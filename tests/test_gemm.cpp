@@ -1,10 +1,10 @@
 // Tests of core/gemm: every shape, transpose and leading dimension against a naive triple loop.
 //
-// The fast GEMM has many paths (direct for tiny products, packed and blocked, split over the
-// cores) and many edges (partial register tiles, partial cache blocks). The shapes below are
-// chosen to land on each of them: 0 and 1, odd sizes, and sizes just below, at and just above
-// the tile (MR = 12 rows, NR = 32 float or 16 double columns) and the blocks (KC = 256,
-// MC = 192, NC = 4096).
+// The fast GEMM has many paths (a matrix-vector product for a single row or column of C, dot
+// products for tiny products, packed and blocked, split over the cores) and many edges (partial
+// register tiles, partial cache blocks). The shapes below are chosen to land on each of them: 0
+// and 1, odd sizes, and sizes just below, at and just above the tile (MR = 12 rows, NR = 32
+// float or 16 double columns) and the blocks (MC = 96, KC = 512, NC = 4096).
 
 #include <doctest/doctest.h>
 
@@ -30,23 +30,27 @@ struct Shape {
     int64_t padding = 0;
 };
 
-// A row-major matrix of `rows` x `cols` with leading dimension cols + padding. Its values are
-// uniform in [-1, 1]; the padding holds `filler`, so that reading it (NaN) or writing it (a
-// sentinel) shows.
+// A row-major matrix of `rows` x `cols` with leading dimension ld >= cols.
 template <typename T>
 struct Stored {
     int64_t rows, cols, ld;
     std::vector<T> data;
 
-    Stored(int64_t rows_, int64_t cols_, int64_t padding, T filler, std::mt19937& rng)
-        : rows(rows_), cols(cols_), ld(cols_ + padding), data(rows_ * (cols_ + padding), filler) {
-        std::uniform_real_distribution<double> uniform(-1.0, 1.0);
-        for (int64_t i = 0; i < rows; ++i) {
-            for (int64_t j = 0; j < cols; ++j) data[i * ld + j] = static_cast<T>(uniform(rng));
-        }
-    }
     T at(int64_t i, int64_t j) const { return data[i * ld + j]; }
 };
+
+// A matrix with values uniform in [-1, 1] and `padding` extra columns holding `filler`, so that
+// reading the padding (NaN) or writing it (a sentinel) shows.
+template <typename T>
+Stored<T> random_matrix(int64_t rows, int64_t cols, int64_t padding, T filler, std::mt19937& rng) {
+    const int64_t ld = cols + padding;
+    Stored<T> x{rows, cols, ld, std::vector<T>(rows * ld, filler)};
+    std::uniform_real_distribution<double> uniform(-1.0, 1.0);
+    for (int64_t i = 0; i < rows; ++i) {
+        for (int64_t j = 0; j < cols; ++j) x.data[i * ld + j] = static_cast<T>(uniform(rng));
+    }
+    return x;
+}
 
 // Element (i, j) of op(X), where X is stored transposed when `trans`.
 template <typename T>
@@ -64,11 +68,11 @@ template <typename T>
 Errors run_against_reference(const Shape& s, std::mt19937& rng) {
     const T nan = std::numeric_limits<T>::quiet_NaN();
     const T sentinel = T(12345);
-    const Stored<T> a = s.trans_a ? Stored<T>(s.k, s.m, s.padding, nan, rng)
-                                  : Stored<T>(s.m, s.k, s.padding, nan, rng);
-    const Stored<T> b = s.trans_b ? Stored<T>(s.n, s.k, s.padding, nan, rng)
-                                  : Stored<T>(s.k, s.n, s.padding, nan, rng);
-    Stored<T> c(s.m, s.n, s.padding, sentinel, rng);
+    const Stored<T> a = s.trans_a ? random_matrix(s.k, s.m, s.padding, nan, rng)
+                                  : random_matrix(s.m, s.k, s.padding, nan, rng);
+    const Stored<T> b = s.trans_b ? random_matrix(s.n, s.k, s.padding, nan, rng)
+                                  : random_matrix(s.k, s.n, s.padding, nan, rng);
+    Stored<T> c = random_matrix(s.m, s.n, s.padding, sentinel, rng);
     if (!s.accumulate) {
         // C's old values must not matter, not even NaN.
         for (int64_t i = 0; i < s.m; ++i) {
@@ -145,20 +149,22 @@ TEST_CASE_TEMPLATE("gemm: shapes straddling the register tile and the cache bloc
         int64_t m, n, k;
     };
     const Size shapes[] = {
-        {11, 31, 255},  {12, 32, 256},   {13, 33, 257},   {24, 16, 100}, {25, 17, 513},
-        {191, 65, 40},  {192, 64, 41},   {193, 63, 42},   {385, 20, 30}, {64, 256, 64},
-        {1, 700, 300},  {700, 1, 300},   {300, 300, 1},   {3, 4097, 5},  {2, 8200, 3},
-        {150, 250, 70}, {250, 150, 270}, {129, 129, 129}, {64, 64, 2},
+        {11, 31, 511}, {12, 32, 512}, {13, 33, 513}, {24, 16, 100}, {25, 17, 1030},
+        {95, 65, 40},  {96, 64, 41},  {97, 63, 42},  {193, 20, 30}, {64, 256, 64},
+        {1, 700, 300}, {700, 1, 300}, {300, 300, 1}, {3, 4097, 5},  {2, 8200, 3},
+        {6, 6, 6},     {7, 6, 6},     {2, 2, 60},    {64, 64, 2},   {120, 128, 127},
     };
     for (const Size& s : shapes) check_all_variants<T>(s.m, s.n, s.k, 5, rng);
 }
 
 TEST_CASE_TEMPLATE("gemm: large products split over the cores", T, float, double) {
     std::mt19937 rng(3);
-    // Taller than wide (split by rows), wider than tall (split by columns), square and odd.
-    check_all_variants<T>(400, 150, 300, 3, rng);
-    check_all_variants<T>(150, 400, 300, 0, rng);
-    check_all_variants<T>(301, 301, 301, 1, rng);
+    // Taller than wide (split by rows), wider than tall (split by columns), square and odd,
+    // and long enough in k for two cache blocks.
+    check_all_variants<T>(200, 130, 90, 3, rng);
+    check_all_variants<T>(130, 200, 90, 0, rng);
+    check_all_variants<T>(151, 151, 151, 1, rng);
+    check_all_variants<T>(100, 60, 600, 2, rng);
 }
 
 TEST_CASE("gemm: k == 0 gives zeros, or leaves C as it was when accumulating") {

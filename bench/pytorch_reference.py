@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""PyTorch reference figures for glimpse's benchmarks (bench/*.cpp).
+
+Run it with Debian's interpreter, the one that has python3-torch, from the repository root:
+
+    /usr/bin/python3 bench/pytorch_reference.py gemm
+
+(the benchmark programs do exactly this, through bench/bench_util.hpp). A plain `python3` may be
+another interpreter without torch.
+
+Each section prints one JSON line per figure: a flat object of string keys and number or string
+values, e.g. {"bench": "gemm", "dtype": "float32", "n": 512, "pytorch_gflops": 180.2}.
+PyTorch uses two threads, like glimpse on this two-core machine.
+
+To add a section: write a function that measures with median_ms() and prints with emit(), then
+add it to SECTIONS under the name the benchmark program asks for.
+"""
+
+import json
+import statistics
+import sys
+import time
+
+THREADS = 2
+
+
+def emit(**fields):
+    """Prints one JSON line, at once (the benchmark reads them through a pipe)."""
+    print(json.dumps(fields), flush=True)
+
+
+def median_ms(work, repetitions, warmups=3):
+    """The median wall-clock time of `repetitions` calls of work(), in ms, after warm-up calls."""
+    for _ in range(warmups):
+        work()
+    times = []
+    for _ in range(repetitions):
+        start = time.perf_counter()
+        work()
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def gemm(torch):
+    """float32 square matrix multiply C = A @ B, n = 64 ... 1024, in GFLOP/s."""
+    for n in (64, 256, 512, 1024):
+        generator = torch.Generator().manual_seed(0)
+        a = torch.randn(n, n, generator=generator)
+        b = torch.randn(n, n, generator=generator)
+        c = torch.empty(n, n)
+        flops = 2.0 * n**3
+        # The same rule as repetitions_for() in bench/bench_gemm.cpp.
+        repetitions = min(max(int(1e10 / flops), 10), 200)
+        ms = median_ms(lambda: torch.matmul(a, b, out=c), repetitions)
+        emit(bench="gemm", dtype="float32", n=n, pytorch_gflops=flops / (ms * 1e6))
+
+
+def autograd(torch):
+    """Per-op overhead: 1,500 tiny ops (500 x mul, add, tanh) on 8 elements, then backward, in ms."""
+    ops = 1500
+    torch.manual_seed(0)
+    x = torch.randn(8, requires_grad=True)
+    scale = torch.full((8,), 0.99)
+    shift = torch.full((8,), 0.01)
+
+    def chain():
+        y = x
+        for _ in range(ops // 3):
+            y = torch.tanh(y * scale + shift)
+        y.sum().backward()
+        x.grad = None
+
+    with torch.enable_grad():
+        emit(bench="autograd_chain", ops=ops, pytorch_ms=median_ms(chain, repetitions=15))
+
+
+SECTIONS = {
+    "gemm": gemm,
+    "autograd": autograd,
+}
+
+
+def main():
+    if len(sys.argv) != 2 or sys.argv[1] not in SECTIONS:
+        print(f"usage: /usr/bin/python3 {sys.argv[0]} {{{','.join(SECTIONS)}}}", file=sys.stderr)
+        return 2
+    try:
+        import torch
+    except ImportError as error:
+        print(f"pytorch_reference.py: cannot import torch ({error}); "
+              "install python3-torch and run with /usr/bin/python3", file=sys.stderr)
+        return 3
+    torch.set_num_threads(THREADS)
+    with torch.no_grad():
+        SECTIONS[sys.argv[1]](torch)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

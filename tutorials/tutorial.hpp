@@ -1,0 +1,55 @@
+#pragma once
+// What every tutorial shares: its command-line flags and its chapter headings.
+//   --quick  a smaller run of the same story, so `make test` can run every tutorial in seconds
+//   --step   pause before each step until Enter is pressed (only when stdin is a terminal)
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+namespace tutorial {
+
+class Chapter {
+  public:
+    Chapter(int argc, char** argv, std::string_view title) {
+        for (int i = 1; i < argc; ++i) {
+            const std::string_view arg = argv[i];
+            if (arg == "--quick") quick = true;
+            if (arg == "--step") pause_ = isatty(STDIN_FILENO) != 0;
+        }
+        fmt::print("{}\n{}\n", title, std::string(title.size(), '='));
+    }
+
+    // Prints the heading of the next step, after waiting for Enter when --step is on.
+    void step(std::string_view heading) {
+        if (pause_) {
+            fmt::print("\n[press Enter for: {}]", heading);
+            std::fflush(stdout);
+            std::string ignored;
+            std::getline(std::cin, ignored);
+        }
+        ++number_;
+        fmt::print("\n-- Step {}: {} --\n", number_, heading);
+    }
+
+    bool quick = false;
+
+  private:
+    bool pause_ = false;
+    int number_ = 0;
+};
+
+// Where tutorials write their pictures (SVG) and graphs (DOT): build/tutorial_output/ beside the
+// build, created on first use, so nothing lands among the sources.
+inline std::string output_path(std::string_view file) {
+    const std::filesystem::path dir = std::filesystem::path("build") / "tutorial_output";
+    std::filesystem::create_directories(dir);
+    return (dir / file).string();
+}
+
+}  // namespace tutorial
