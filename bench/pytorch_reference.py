@@ -74,9 +74,30 @@ def autograd(torch):
         emit(bench="autograd_chain", ops=ops, pytorch_ms=median_ms(chain, repetitions=15))
 
 
+def bilstm(torch):
+    """One bidirectional nn.LSTM layer (batch 64, 25 steps, input 32), forward and backward, in ms,
+    for hidden 64, 128, 256, 512: the benchmark model's encoder (bench/bench_bilstm.cpp)."""
+    batch, steps, inputs = 64, 25, 32
+    for hidden in (64, 128, 256, 512):
+        torch.manual_seed(0)
+        lstm = torch.nn.LSTM(inputs, hidden, batch_first=True, bidirectional=True)
+        x = torch.randn(batch, steps, inputs, requires_grad=True)
+        upstream = torch.randn(batch, steps, 2 * hidden)
+
+        def forward_backward():
+            output, _ = lstm(x)
+            output.backward(upstream)
+            lstm.zero_grad(set_to_none=True)
+            x.grad = None
+
+        with torch.enable_grad():
+            emit(bench="bilstm", hidden=hidden, pytorch_ms=median_ms(forward_backward, 15))
+
+
 SECTIONS = {
     "gemm": gemm,
     "autograd": autograd,
+    "bilstm": bilstm,
 }
 
 

@@ -26,6 +26,8 @@
 
 #include "nn/fused_recurrence.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -101,6 +103,9 @@ struct Layer {
     Tensor h0;                     // [D, B, H]
     Tensor c0;                     // [D, B, H] (LSTM)
     std::vector<CellWeights> weights;
+    // W_ih^T [I, G*H] and W_hh^T [H, G*H] of each direction, stored once per call: the GEMMs
+    // of the forward pass then read them row by row, which packs much faster than W's columns.
+    std::vector<Tensor> w_ih_t, w_hh_t;
     std::vector<Saved> saved;
     Tensor result;  // [ output | h_n | c_n ], see the top of the file
 };
@@ -138,8 +143,10 @@ struct Direction {
     int64_t index;  // 0: forward in time, 1: reverse
     const std::vector<int64_t>* lengths;
     const T* x;
-    const T* w_ih;
-    const T* w_hh;
+    const T* w_ih;    // [G*H, I]
+    const T* w_hh;    // [G*H, H]
+    const T* w_ih_t;  // [I, G*H]
+    const T* w_hh_t;  // [H, G*H]
     const T* b_ih;
     const T* b_hh;
     Steps<T> gates, hidden_gates, h_prev, c_prev;
@@ -180,6 +187,8 @@ Direction<T> direction_view(const Layer& layer, int64_t d) {
             layer.x.data<T>(),
             w.weight_ih.data<T>(),
             w.weight_hh.data<T>(),
+            layer.w_ih_t[d].data<T>(),
+            layer.w_hh_t[d].data<T>(),
             data_or_null<T>(w.bias_ih),
             data_or_null<T>(w.bias_hh),
             {saved.gates.data<T>(), n.steps, n.width()},
@@ -191,6 +200,11 @@ Direction<T> direction_view(const Layer& layer, int64_t d) {
             {result + d * n.hidden, n.steps, n.directions * n.hidden},
             {result + n.output_size() + state, n.hidden},
             {c_n ? c_n + state : nullptr, n.hidden}};
+}
+
+// One thread per direction, unless OpenMP may use only one (OMP_NUM_THREADS=1).
+int direction_threads(const Sizes& n) {
+    return static_cast<int>(std::min<int64_t>(n.directions, omp_get_max_threads()));
 }
 
 // --- small loops over rows ---
@@ -228,7 +242,7 @@ void forward_direction(const Direction<T>& dir) {
     const Sizes& n = dir.sizes;
     const int64_t B = n.batch, H = n.hidden, W = n.width();
     // 1. The input projection of every step at once: gates [B*T, G*H] = x [B*T, I] @ W_ih^T.
-    kernels::gemm<T>(false, true, B * n.steps, W, n.input, dir.x, n.input, dir.w_ih, n.input,
+    kernels::gemm<T>(false, false, B * n.steps, W, n.input, dir.x, n.input, dir.w_ih_t, W,
                      dir.gates.data, W, false);
     const Rows<T> all_gates{dir.gates.data, W};
     add_bias(all_gates, B * n.steps, W, dir.b_ih);
@@ -247,13 +261,13 @@ void forward_direction(const Direction<T>& dir) {
         const Rows<T> h = dir.h_prev.at(t);
         if constexpr (Kernel::kHiddenGatesApart) {
             const Rows<T> hidden = dir.hidden_gates.at(t);
-            kernels::gemm<T>(false, true, B, W, H, h.data, h.ld, dir.w_hh, H, hidden.data,
+            kernels::gemm<T>(false, false, B, W, H, h.data, h.ld, dir.w_hh_t, W, hidden.data,
                              hidden.ld, false);
             add_bias(hidden, B, W, dir.b_hh);
         } else {
             const Rows<T> gates = dir.gates.at(t);
-            kernels::gemm<T>(false, true, B, W, H, h.data, h.ld, dir.w_hh, H, gates.data, gates.ld,
-                             true);
+            kernels::gemm<T>(false, false, B, W, H, h.data, h.ld, dir.w_hh_t, W, gates.data,
+                             gates.ld, true);
         }
         for (int64_t b = 0; b < B; ++b) {
             const StepRow<T> row = dir.row(b, s);
@@ -287,7 +301,7 @@ void forward_layer(Layer& layer) {
     }
     const int64_t states = Kernel::kCellState ? 2 : 1;
     layer.result = empty({n.output_size() + states * n.state_size()}, dtype);
-#pragma omp parallel for num_threads(2) if (n.directions > 1)
+#pragma omp parallel for num_threads(direction_threads(n)) if (direction_threads(n) > 1)
     for (int64_t d = 0; d < n.directions; ++d) {
         forward_direction<Kernel, T>(direction_view<T>(layer, d));
     }
@@ -412,7 +426,7 @@ Grads backward_layer(const Layer& layer, const Tensor& grad_result,
         grads[first + 2] = dg.b_ih;
         grads[first + 3] = dg.b_hh;
     }
-#pragma omp parallel for num_threads(2) if (n.directions > 1)
+#pragma omp parallel for num_threads(direction_threads(n)) if (direction_threads(n) > 1)
     for (int64_t d = 0; d < n.directions; ++d) {
         backward_direction<Kernel, T>(direction_view<T>(layer, d), g.data<T>(), directions[d]);
     }
@@ -474,6 +488,8 @@ std::shared_ptr<Layer> make_layer(CellKind kind, const Tensor& x, const Tensor& 
     for (const CellWeights& w : directions) {
         layer->weights.push_back(
             {plain(w.weight_ih), plain(w.weight_hh), plain(w.bias_ih), plain(w.bias_hh)});
+        layer->w_ih_t.push_back(plain(w.weight_ih.t()));
+        layer->w_hh_t.push_back(plain(w.weight_hh.t()));
     }
     return layer;
 }
