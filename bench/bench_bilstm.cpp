@@ -8,7 +8,6 @@
 
 #include "bench/bench_util.hpp"
 #include "glimpse.hpp"
-#include "nn/lstm.hpp"
 
 namespace {
 
