@@ -20,10 +20,7 @@ struct LSTMKernel {
 
     template <typename T>
     static void forward(const StepRow<T>& row, int64_t H) {
-        T* i = row.gates;
-        T* f = i + H;
-        T* g = i + 2 * H;
-        T* o = i + 3 * H;
+        const auto [i, f, g, o] = split_gates<4>(row.gates, H);
 #pragma omp simd
         for (int64_t j = 0; j < H; ++j) {
             i[j] = vector_math::sigmoid(i[j]);
@@ -43,14 +40,8 @@ struct LSTMKernel {
     //   dc = dc' * f                         (h reaches the gates only through W_hh: dh = 0 here)
     template <typename T>
     static void backward(const StepRow<T>& row, const StepGrad<T>& grad, int64_t H) {
-        const T* i = row.gates;
-        const T* f = i + H;
-        const T* g = i + 2 * H;
-        const T* o = i + 3 * H;
-        T* d_i = grad.d_gates;
-        T* d_f = d_i + H;
-        T* d_g = d_i + 2 * H;
-        T* d_o = d_i + 3 * H;
+        const auto [i, f, g, o] = split_gates<4>(static_cast<const T*>(row.gates), H);
+        const auto [d_i, d_f, d_g, d_o] = split_gates<4>(grad.d_gates, H);
 #pragma omp simd
         for (int64_t j = 0; j < H; ++j) {
             const T tc = vector_math::tanh(row.c[j]);
