@@ -199,6 +199,17 @@ Tensors reference_layers(const LayerConfig& config, const Tensors& in) {
     return result;
 }
 
+Tensors unroll_lstm(const LSTMStep& step, const Tensors& in) {
+    const nn::CellWeights w = cell_weights_at(in, 3);
+    nn::LSTMState state{in[1], in[2]};
+    Tensors outs;
+    for (int64_t t = 0; t < in[0].size(0); ++t) {
+        state = step(in[0].select(0, t), state, w);
+        outs.insert(outs.end(), {state.h, state.c});
+    }
+    return outs;
+}
+
 Tensors outputs_and_gradients(const std::function<Tensors(const Tensors&)>& f,
                               const Tensors& inputs, uint64_t seed) {
     Tensors leaves;

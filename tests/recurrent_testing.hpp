@@ -10,6 +10,7 @@
 
 #include "core/random.hpp"
 #include "core/tensor.hpp"
+#include "nn/lstm_cell.hpp"
 #include "nn/recurrent_cell.hpp"
 #include "nn/recurrent_layer.hpp"
 
@@ -64,6 +65,12 @@ Tensors fused_layers(const LayerConfig& config, const Tensors& in);
 // unpadded (its first lengths[b] steps), layer by layer, the forward direction from its first
 // step and the reverse one from its last; outputs zero-padded back to T steps.
 Tensors reference_layers(const LayerConfig& config, const Tensors& in);
+
+// The same for LSTM, from in[1] = h0 and in[2] = c0, the weights from in[3] on: returns each
+// step's h and c, in turn.
+using LSTMStep =
+    std::function<nn::LSTMState(const Tensor&, const nn::LSTMState&, const nn::CellWeights&)>;
+Tensors unroll_lstm(const LSTMStep& step, const Tensors& in);
 
 // f's outputs on fresh copies of `inputs`, then the gradient of each input after backpropagating
 // sum(output_k * u_k) with random u_k drawn from `seed`: everything backward computes.

@@ -26,20 +26,6 @@ Tensor flat(const Tensors& outputs) {
     return cat(parts, 0);
 }
 
-// An LSTM cell step as a function of one state list {h, c}.
-Tensors lstm_unrolled(nn::LSTMState (*step)(const Tensor&, const nn::LSTMState&,
-                                            const CellWeights&),
-                      const Tensors& in) {
-    const CellWeights w = cell_weights_at(in, 3);
-    nn::LSTMState state{in[1], in[2]};
-    Tensors outs;
-    for (int64_t t = 0; t < in[0].size(0); ++t) {
-        state = step(in[0].select(0, t), state, w);
-        outs.insert(outs.end(), {state.h, state.c});
-    }
-    return outs;
-}
-
 Tensor relu_rnn_step(const Tensor& x, const Tensor& h, const CellWeights& w) {
     return nn::rnn_cell_fused(x, h, w, nn::Nonlinearity::ReLU);
 }
@@ -61,11 +47,10 @@ TEST_SUITE("gradcheck") {
         const Tensors lstm_in = unrolled_cell_inputs(steps, B, I, H, 4, 2, generator);
         check_gradient(
             "lstm_cell_composed, 3 steps",
-            [](const Args& in) { return flat(lstm_unrolled(nn::lstm_cell_composed, in)); },
-            lstm_in);
+            [](const Args& in) { return flat(unroll_lstm(nn::lstm_cell_composed, in)); }, lstm_in);
         check_gradient(
             "lstm_cell_fused, 3 steps",
-            [](const Args& in) { return flat(lstm_unrolled(nn::lstm_cell_fused, in)); }, lstm_in);
+            [](const Args& in) { return flat(unroll_lstm(nn::lstm_cell_fused, in)); }, lstm_in);
 
         const Tensors gru_in = unrolled_cell_inputs(steps, B, I, H, 3, 1, generator);
         check_gradient(

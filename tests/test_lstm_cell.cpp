@@ -15,36 +15,16 @@ using namespace glimpse::testing;
 using nn::CellWeights;
 using nn::LSTMState;
 
-namespace {
-
-using Step = LSTMState (*)(const Tensor&, const LSTMState&, const CellWeights&);
-
-// Three steps of `step` from (h0, c0) over x [3, B, I]; returns every h and the last c.
-// in: x, h0, c0, weight_ih, weight_hh, bias_ih, bias_hh.
-Tensors unrolled(Step step, const Tensors& in) {
-    const CellWeights w = cell_weights_at(in, 3);
-    LSTMState state{in[1], in[2]};
-    Tensors outs;
-    for (int64_t t = 0; t < in[0].size(0); ++t) {
-        state = step(in[0].select(0, t), state, w);
-        outs.push_back(state.h);
-    }
-    outs.push_back(state.c);
-    return outs;
-}
-
-}  // namespace
-
 TEST_CASE("LSTMCell: composed and fused agree on outputs and every gradient, over 3 steps") {
     Generator generator(11);
     const Tensors inputs = unrolled_cell_inputs(3, 3, 5, 4, 4, 2, generator);
     const Tensors composed = outputs_and_gradients(
-        [](const Tensors& in) { return unrolled(nn::lstm_cell_composed, in); }, inputs);
+        [](const Tensors& in) { return unroll_lstm(nn::lstm_cell_composed, in); }, inputs);
     const Tensors fused = outputs_and_gradients(
-        [](const Tensors& in) { return unrolled(nn::lstm_cell_fused, in); }, inputs);
+        [](const Tensors& in) { return unroll_lstm(nn::lstm_cell_fused, in); }, inputs);
     check_all_close(composed, fused, 1e-12,
-                    {"h1", "h2", "h3", "c3", "grad x", "grad h0", "grad c0", "grad weight_ih",
-                     "grad weight_hh", "grad bias_ih", "grad bias_hh"});
+                    {"h1", "c1", "h2", "c2", "h3", "c3", "grad x", "grad h0", "grad c0",
+                     "grad weight_ih", "grad weight_hh", "grad bias_ih", "grad bias_hh"});
 }
 
 TEST_CASE("LSTMCell: float32 fused (fast sigmoid and tanh) stays within float32 of composed") {
