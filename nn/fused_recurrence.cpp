@@ -124,12 +124,13 @@ struct Rows {
 };
 
 // A [B, T, W] buffer seen one step at a time: step t is a [B, W] matrix whose rows are T*W
-// apart. `offset` picks columns from there (the output's direction d starts at column d*H).
+// apart. With `data` moved to column c, the columns from c on (the output [B, T, D*H] is seen
+// from column d*H for direction d).
 template <typename T>
 struct Steps {
     T* data;
     int64_t steps;
-    int64_t row_size;  // W
+    int64_t row_size;  // W: elements from one (b, t) to the next
     Rows<T> at(int64_t t) const { return {data ? data + t * row_size : nullptr, steps * row_size}; }
     T* row(int64_t b, int64_t t) const {
         return data ? data + (b * steps + t) * row_size : nullptr;
@@ -214,14 +215,16 @@ void copy_rows(Rows<const T> from, Rows<T> to, int64_t rows, int64_t cols) {
     for (int64_t b = 0; b < rows; ++b) std::copy_n(from.row(b), cols, to.row(b));
 }
 
+// c [m, n] = a [m, k] @ b [k, n] + bias [n] (added to every row; none when null). Each row of c
+// starts as the bias and the GEMM adds the product to it: one pass over c instead of two.
 template <typename T>
-void add_bias(Rows<T> m, int64_t rows, int64_t cols, const T* bias) {
-    if (bias == nullptr) return;
-    for (int64_t b = 0; b < rows; ++b) {
-        T* row = m.row(b);
-#pragma omp simd
-        for (int64_t j = 0; j < cols; ++j) row[j] += bias[j];
+void gemm_plus_bias(int64_t m, int64_t n, int64_t k, Rows<const T> a, Rows<const T> b, Rows<T> c,
+                    const T* bias) {
+    if (bias != nullptr) {
+        for (int64_t row = 0; row < m; ++row) std::copy_n(bias, n, c.row(row));
     }
+    kernels::gemm<T>(false, false, m, n, k, a.data, a.ld, b.data, b.ld, c.data, c.ld,
+                     bias != nullptr);
 }
 
 // out[j] = sum over rows of m[row, j]: the gradient of a bias added to every row.
@@ -237,50 +240,67 @@ void column_sums(const T* m, int64_t rows, int64_t cols, T* out) {
 
 // --- forward ---
 
+// The input projection of every step at once, before the time loop:
+// gates [B*T, G*H] = x [B*T, I] @ W_ih^T + b_ih, plus b_hh unless the kernel keeps it apart.
+template <typename Kernel, typename T>
+void project_inputs(const Direction<T>& dir) {
+    const Sizes& n = dir.sizes;
+    const int64_t W = n.width();
+    std::vector<T> bias;
+    if (dir.b_ih != nullptr) {
+        bias.assign(dir.b_ih, dir.b_ih + W);
+        if (!Kernel::kHiddenGatesApart) {
+            for (int64_t j = 0; j < W; ++j) bias[j] += dir.b_hh[j];
+        }
+    }
+    gemm_plus_bias<T>(n.batch * n.steps, W, n.input, {dir.x, n.input}, {dir.w_ih_t, W},
+                      {dir.gates.data, W}, bias.empty() ? nullptr : bias.data());
+}
+
+// Loop step s after its GEMM: the kernel on every row whose sequence is still running; a row
+// of padding carries its state through unchanged and outputs zero.
+template <typename Kernel, typename T>
+void forward_rows(const Direction<T>& dir, int64_t s) {
+    const int64_t H = dir.sizes.hidden;
+    const int64_t t = dir.time(s);
+    for (int64_t b = 0; b < dir.sizes.batch; ++b) {
+        const StepRow<T> row = dir.row(b, s);
+        T* out = dir.output.row(b, t);
+        if (dir.is_real(b, t)) {
+            Kernel::forward(row, H);
+            std::copy_n(row.h, H, out);
+        } else {
+            std::copy_n(row.h_prev, H, row.h);
+            if constexpr (Kernel::kCellState) std::copy_n(row.c_prev, H, row.c);
+            std::fill_n(out, H, T(0));
+        }
+    }
+}
+
 template <typename Kernel, typename T>
 void forward_direction(const Direction<T>& dir) {
     const Sizes& n = dir.sizes;
     const int64_t B = n.batch, H = n.hidden, W = n.width();
-    // 1. The input projection of every step at once: gates [B*T, G*H] = x [B*T, I] @ W_ih^T.
-    kernels::gemm<T>(false, false, B * n.steps, W, n.input, dir.x, n.input, dir.w_ih_t, W,
-                     dir.gates.data, W, false);
-    const Rows<T> all_gates{dir.gates.data, W};
-    add_bias(all_gates, B * n.steps, W, dir.b_ih);
-    if (!Kernel::kHiddenGatesApart) add_bias(all_gates, B * n.steps, W, dir.b_hh);
-
-    // 2. The initial state goes into the slot of the first step.
+    project_inputs<Kernel>(dir);
+    // The initial state goes into the slot of the first step.
     const int64_t first = dir.time(0);
     copy_rows<T>({dir.h0.data, H}, dir.h_prev.at(first), B, H);
     if constexpr (Kernel::kCellState) {
         copy_rows<T>({dir.c0.data, H}, dir.c_prev.at(first), B, H);
     }
-
-    // 3. The time loop: one GEMM for W_hh h (all gates), then the kernel row by row.
+    // The time loop: one GEMM for W_hh h (all gates at once, [B, H] @ [H, G*H]), then the kernel.
     for (int64_t s = 0; s < n.steps; ++s) {
         const int64_t t = dir.time(s);
         const Rows<T> h = dir.h_prev.at(t);
         if constexpr (Kernel::kHiddenGatesApart) {
-            const Rows<T> hidden = dir.hidden_gates.at(t);
-            kernels::gemm<T>(false, false, B, W, H, h.data, h.ld, dir.w_hh_t, W, hidden.data,
-                             hidden.ld, false);
-            add_bias(hidden, B, W, dir.b_hh);
-        } else {
+            gemm_plus_bias<T>(B, W, H, {h.data, h.ld}, {dir.w_hh_t, W}, dir.hidden_gates.at(t),
+                              dir.b_hh);
+        } else {  // added to the gates' projection of x
             const Rows<T> gates = dir.gates.at(t);
             kernels::gemm<T>(false, false, B, W, H, h.data, h.ld, dir.w_hh_t, W, gates.data,
                              gates.ld, true);
         }
-        for (int64_t b = 0; b < B; ++b) {
-            const StepRow<T> row = dir.row(b, s);
-            T* out = dir.output.row(b, t);
-            if (dir.is_real(b, t)) {
-                Kernel::forward(row, H);
-                std::copy_n(row.h, H, out);
-            } else {  // padding: the state passes through, the output is zero
-                std::copy_n(row.h_prev, H, row.h);
-                if (Kernel::kCellState) std::copy_n(row.c_prev, H, row.c);
-                std::fill_n(out, H, T(0));
-            }
-        }
+        forward_rows<Kernel>(dir, s);
     }
 }
 
@@ -309,17 +329,73 @@ void forward_layer(Layer& layer) {
 
 // --- backward ---
 
+// The running gradients of the state during backpropagation through time, [B, H] each:
+// `h`/`c` reach the state after the step being undone, `h_prev`/`c_prev` the state before it.
+template <typename T>
+struct StateGrads {
+    T* h;
+    T* c;
+    T* h_prev;
+    T* c_prev;
+    T* h_row;  // scratch for one row: its dh plus its output's gradient
+};
+
+// Undoes loop step s row by row, before its GEMM: the kernel's backward for every row whose
+// sequence was running; a row of padding passes its state's gradient through and gets no
+// gate gradient.
+template <typename Kernel, typename T>
+void backward_rows(const Direction<T>& dir, int64_t s, Steps<const T> d_output, Steps<T> d_gates,
+                   Steps<T> d_hidden, const StateGrads<T>& d) {
+    const int64_t H = dir.sizes.hidden, W = dir.sizes.width();
+    const int64_t t = dir.time(s);
+    for (int64_t b = 0; b < dir.sizes.batch; ++b) {
+        const int64_t at = b * H;
+        T* dc = Kernel::kCellState ? d.c + at : nullptr;
+        T* dc_prev = Kernel::kCellState ? d.c_prev + at : nullptr;
+        if (!dir.is_real(b, t)) {
+            std::fill_n(d_gates.row(b, t), W, T(0));
+            if constexpr (Kernel::kHiddenGatesApart) std::fill_n(d_hidden.row(b, t), W, T(0));
+            std::copy_n(d.h + at, H, d.h_prev + at);
+            if constexpr (Kernel::kCellState) std::copy_n(dc, H, dc_prev);
+            continue;
+        }
+        const T* from_state = d.h + at;
+        const T* from_output = d_output.row(b, t);
+#pragma omp simd
+        for (int64_t j = 0; j < H; ++j) d.h_row[j] = from_state[j] + from_output[j];
+        const StepGrad<T> grad{d.h_row,       dc,     d_gates.row(b, t), d_hidden.row(b, t),
+                               d.h_prev + at, dc_prev};
+        Kernel::backward(dir.row(b, s), grad, H);
+    }
+}
+
 // The gradients that one direction computes, allocated before the directions run in parallel.
 // Undefined ones are not wanted.
 struct DirectionGrads {
     Tensor d_gates;         // [B, T, G*H]
     Tensor d_hidden_gates;  // [B, T, G*H], when apart; else the same tensor as d_gates
-    Tensor dh, dc;          // [B, H] the gradient reaching the state entering the current step
-    Tensor dh_next, dc_next;
-    Tensor dh_row;  // [H] scratch: dh plus the output's gradient
-    Tensor h0, c0;  // [B, H] views of the initial states' gradients [D, B, H]
+    Tensor states;          // [5, B, H] scratch: StateGrads' h, c, h_prev, c_prev, h_row
+    Tensor h0, c0;          // [B, H] views of the initial states' gradients [D, B, H]
     Tensor w_ih, w_hh, b_ih, b_hh;
 };
+
+// The weights' gradients, all steps at once, from the gates' gradients of every step:
+// dW_hh = d(W_hh h)^T @ h_prev, dW_ih = d_gates^T @ x, and the biases' as column sums.
+template <typename T>
+void weight_gradients(const Direction<T>& dir, const T* d_gates, const T* d_hidden,
+                      const DirectionGrads& g) {
+    const int64_t rows = dir.sizes.batch * dir.sizes.steps;
+    const int64_t W = dir.sizes.width(), H = dir.sizes.hidden, I = dir.sizes.input;
+    if (g.w_hh.defined()) {  // [G*H, B*T] @ [B*T, H]
+        kernels::gemm<T>(true, false, W, H, rows, d_hidden, W, dir.h_prev.data, H, g.w_hh.data<T>(),
+                         H, false);
+    }
+    if (g.w_ih.defined()) {  // [G*H, B*T] @ [B*T, I]
+        kernels::gemm<T>(true, false, W, I, rows, d_gates, W, dir.x, I, g.w_ih.data<T>(), I, false);
+    }
+    if (g.b_ih.defined()) column_sums(d_gates, rows, W, g.b_ih.data<T>());
+    if (g.b_hh.defined()) column_sums(d_hidden, rows, W, g.b_hh.data<T>());
+}
 
 template <typename Kernel, typename T>
 void backward_direction(const Direction<T>& dir, const T* grad_result, const DirectionGrads& g) {
@@ -328,67 +404,56 @@ void backward_direction(const Direction<T>& dir, const T* grad_result, const Dir
     // The incoming gradients, laid out like the result: output, then h_n, then c_n.
     const Steps<const T> d_output{grad_result + dir.index * H, n.steps, n.directions * H};
     const T* d_final = grad_result + n.output_size() + dir.index * B * H;
-
-    T* dh = g.dh.data<T>();
-    T* dc = data_or_null<T>(g.dc);
-    T* dh_next = g.dh_next.data<T>();
-    T* dc_next = data_or_null<T>(g.dc_next);
-    T* dh_row = g.dh_row.data<T>();
-    std::copy_n(d_final, B * H, dh);
-    if constexpr (Kernel::kCellState) std::copy_n(d_final + n.state_size(), B * H, dc);
     const Steps<T> d_gates{g.d_gates.data<T>(), n.steps, W};
     const Steps<T> d_hidden{g.d_hidden_gates.data<T>(), n.steps, W};
+    T* scratch = g.states.data<T>();
+    StateGrads<T> d{scratch, scratch + B * H, scratch + 2 * B * H, scratch + 3 * B * H,
+                    scratch + 4 * B * H};
+    std::copy_n(d_final, B * H, d.h);
+    if constexpr (Kernel::kCellState) std::copy_n(d_final + n.state_size(), B * H, d.c);
 
     for (int64_t s = n.steps - 1; s >= 0; --s) {
-        const int64_t t = dir.time(s);
-        for (int64_t b = 0; b < B; ++b) {
-            T* dc_row = Kernel::kCellState ? dc + b * H : nullptr;
-            T* dc_next_row = Kernel::kCellState ? dc_next + b * H : nullptr;
-            if (!dir.is_real(b, t)) {  // padding: the gradient passes through to the state
-                std::fill_n(d_gates.row(b, t), W, T(0));
-                if constexpr (Kernel::kHiddenGatesApart) {
-                    std::fill_n(d_hidden.row(b, t), W, T(0));
-                }
-                std::copy_n(dh + b * H, H, dh_next + b * H);
-                if constexpr (Kernel::kCellState) std::copy_n(dc_row, H, dc_next_row);
-                continue;
-            }
-            const T* from_state = dh + b * H;
-            const T* from_output = d_output.row(b, t);
-#pragma omp simd
-            for (int64_t j = 0; j < H; ++j) dh_row[j] = from_state[j] + from_output[j];
-            const StepGrad<T> grad{
-                dh_row,          dc_row,     d_gates.row(b, t), d_hidden.row(b, t),
-                dh_next + b * H, dc_next_row};
-            Kernel::backward(dir.row(b, s), grad, H);
-        }
+        backward_rows<Kernel>(dir, s, d_output, d_gates, d_hidden, d);
         // dh_prev += d(W_hh h) @ W_hh: [B, G*H] @ [G*H, H]
-        const Rows<T> d_hidden_t = d_hidden.at(t);
+        const Rows<T> d_hidden_t = d_hidden.at(dir.time(s));
         kernels::gemm<T>(false, false, B, H, W, d_hidden_t.data, d_hidden_t.ld, dir.w_hh, H,
-                         dh_next, H, true);
-        std::swap(dh, dh_next);
-        std::swap(dc, dc_next);
+                         d.h_prev, H, true);
+        std::swap(d.h, d.h_prev);
+        std::swap(d.c, d.c_prev);
     }
-    // dh (and dc) now hold the gradient of the initial state.
-    if (g.h0.defined()) std::copy_n(dh, B * H, g.h0.data<T>());
-    if (g.c0.defined()) std::copy_n(dc, B * H, g.c0.data<T>());
-    // The weights' gradients, all steps at once:
-    const int64_t rows = B * n.steps;
-    if (g.w_hh.defined()) {  // dW_hh [G*H, H] = d(W_hh h)^T [G*H, B*T] @ h_prev [B*T, H]
-        kernels::gemm<T>(true, false, W, H, rows, d_hidden.data, W, dir.h_prev.data, H,
-                         g.w_hh.data<T>(), H, false);
-    }
-    if (g.w_ih.defined()) {  // dW_ih [G*H, I] = d_gates^T [G*H, B*T] @ x [B*T, I]
-        kernels::gemm<T>(true, false, W, n.input, rows, d_gates.data, W, dir.x, n.input,
-                         g.w_ih.data<T>(), n.input, false);
-    }
-    if (g.b_ih.defined()) column_sums(d_gates.data, rows, W, g.b_ih.data<T>());
-    if (g.b_hh.defined()) column_sums(d_hidden.data, rows, W, g.b_hh.data<T>());
+    // d.h (and d.c) now hold the gradient of the initial state.
+    if (g.h0.defined()) std::copy_n(d.h, B * H, g.h0.data<T>());
+    if (g.c0.defined()) std::copy_n(d.c, B * H, g.c0.data<T>());
+    weight_gradients(dir, d_gates.data, d_hidden.data, g);
 }
 
 // Which inputs of the op want a gradient, in record() order: x, h0, c0, then per direction
 // weight_ih, weight_hh, bias_ih, bias_hh.
 constexpr std::size_t kWeightsFrom = 3;
+
+// Allocates one direction's gradients (see DirectionGrads) and puts the weights' ones in their
+// places of `grads`, the op's gradients in record() order.
+template <typename Kernel>
+DirectionGrads direction_grads(const Layer& layer, int64_t d, const std::vector<bool>& wanted,
+                               Grads& grads) {
+    const Sizes& n = layer.sizes;
+    const DType dtype = layer.x.dtype();
+    DirectionGrads dg;
+    dg.d_gates = empty({n.batch, n.steps, n.width()}, dtype);
+    dg.d_hidden_gates = Kernel::kHiddenGatesApart ? empty(dg.d_gates.shape(), dtype) : dg.d_gates;
+    dg.states = empty({5, n.batch, n.hidden}, dtype);
+    if (wanted[1]) dg.h0 = grads[1].select(0, d);
+    if (wanted[2]) dg.c0 = grads[2].select(0, d);
+    const CellWeights& w = layer.weights[d];
+    const std::size_t first = kWeightsFrom + 4 * d;
+    Tensor* weight_grads[] = {&dg.w_ih, &dg.w_hh, &dg.b_ih, &dg.b_hh};
+    const Tensor* weights[] = {&w.weight_ih, &w.weight_hh, &w.bias_ih, &w.bias_hh};
+    for (std::size_t k = 0; k < 4; ++k) {
+        if (wanted[first + k]) *weight_grads[k] = empty(weights[k]->shape(), dtype);
+        grads[first + k] = *weight_grads[k];
+    }
+    return dg;
+}
 
 template <typename Kernel, typename T>
 Grads backward_layer(const Layer& layer, const Tensor& grad_result,
@@ -400,31 +465,9 @@ Grads backward_layer(const Layer& layer, const Tensor& grad_result,
     const Shape state_shape{n.directions, n.batch, n.hidden};
     if (wanted[1]) grads[1] = empty(state_shape, dtype);
     if (wanted[2]) grads[2] = empty(state_shape, dtype);
-    std::vector<DirectionGrads> directions(n.directions);
+    std::vector<DirectionGrads> directions;
     for (int64_t d = 0; d < n.directions; ++d) {
-        DirectionGrads& dg = directions[d];
-        dg.d_gates = empty({n.batch, n.steps, n.width()}, dtype);
-        dg.d_hidden_gates =
-            Kernel::kHiddenGatesApart ? empty(dg.d_gates.shape(), dtype) : dg.d_gates;
-        dg.dh = empty({n.batch, n.hidden}, dtype);
-        dg.dh_next = empty({n.batch, n.hidden}, dtype);
-        dg.dh_row = empty({n.hidden}, dtype);
-        if (Kernel::kCellState) {
-            dg.dc = empty({n.batch, n.hidden}, dtype);
-            dg.dc_next = empty({n.batch, n.hidden}, dtype);
-        }
-        if (wanted[1]) dg.h0 = grads[1].select(0, d);
-        if (wanted[2]) dg.c0 = grads[2].select(0, d);
-        const CellWeights& w = layer.weights[d];
-        const std::size_t first = kWeightsFrom + 4 * d;
-        if (wanted[first]) dg.w_ih = empty(w.weight_ih.shape(), dtype);
-        if (wanted[first + 1]) dg.w_hh = empty(w.weight_hh.shape(), dtype);
-        if (wanted[first + 2]) dg.b_ih = empty(w.bias_ih.shape(), dtype);
-        if (wanted[first + 3]) dg.b_hh = empty(w.bias_hh.shape(), dtype);
-        grads[first] = dg.w_ih;
-        grads[first + 1] = dg.w_hh;
-        grads[first + 2] = dg.b_ih;
-        grads[first + 3] = dg.b_hh;
+        directions.push_back(direction_grads<Kernel>(layer, d, wanted, grads));
     }
 #pragma omp parallel for num_threads(direction_threads(n)) if (direction_threads(n) > 1)
     for (int64_t d = 0; d < n.directions; ++d) {
