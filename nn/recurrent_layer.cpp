@@ -103,6 +103,12 @@ std::vector<int64_t> checked_lengths(const std::string& who, const Lengths& leng
     return values;
 }
 
+// Each layer's final states [D, B, H], one after the other: [num_layers * D, B, H].
+Tensor stacked(const std::vector<Tensor>& per_layer) {
+    if (per_layer.empty()) return Tensor();
+    return per_layer.size() == 1 ? per_layer[0] : cat(per_layer, 0);
+}
+
 }  // namespace
 
 Lengths::Lengths(const Tensor& values) {
@@ -147,8 +153,7 @@ RecurrentOutput recurrent_forward(const std::string& who, CellKind kind, const T
         const bool last = layer + 1 == options.num_layers;
         if (training && !last) x = dropout(x, options.dropout, true);
     }
-    return {options.batch_first ? x : x.transpose(0, 1), h_n.size() == 1 ? h_n[0] : cat(h_n, 0),
-            c_n.empty() ? Tensor() : (c_n.size() == 1 ? c_n[0] : cat(c_n, 0))};
+    return {options.batch_first ? x : x.transpose(0, 1), stacked(h_n), stacked(c_n)};
 }
 
 RecurrentLayer::RecurrentLayer(std::string type_name, CellKind kind, int64_t input_size,
