@@ -203,9 +203,18 @@ Direction<T> direction_view(const Layer& layer, int64_t d) {
             {c_n ? c_n + state : nullptr, n.hidden}};
 }
 
-// One thread per direction, unless OpenMP may use only one (OMP_NUM_THREADS=1).
-int direction_threads(const Sizes& n) {
-    return static_cast<int>(std::min<int64_t>(n.directions, omp_get_max_threads()));
+// Calls f(d) for every direction d: with two directions, one thread each (unless OpenMP may use
+// only one, OMP_NUM_THREADS=1). One direction runs on the calling thread, outside any parallel
+// region, so that its large GEMMs can use both cores from OpenMP's pool of threads (inside a
+// region, even a one-thread one, OpenMP would start fresh threads for each GEMM).
+template <typename F>
+void for_each_direction(const Sizes& n, F&& f) {
+    if (n.directions > 1 && omp_get_max_threads() > 1) {
+#pragma omp parallel for num_threads(2)
+        for (int64_t d = 0; d < n.directions; ++d) f(d);
+        return;
+    }
+    for (int64_t d = 0; d < n.directions; ++d) f(d);
 }
 
 // --- small loops over rows ---
@@ -321,10 +330,8 @@ void forward_layer(Layer& layer) {
     }
     const int64_t states = Kernel::kCellState ? 2 : 1;
     layer.result = empty({n.output_size() + states * n.state_size()}, dtype);
-#pragma omp parallel for num_threads(direction_threads(n)) if (direction_threads(n) > 1)
-    for (int64_t d = 0; d < n.directions; ++d) {
-        forward_direction<Kernel, T>(direction_view<T>(layer, d));
-    }
+    for_each_direction(
+        n, [&](int64_t d) { forward_direction<Kernel, T>(direction_view<T>(layer, d)); });
 }
 
 // --- backward ---
@@ -469,10 +476,9 @@ Grads backward_layer(const Layer& layer, const Tensor& grad_result,
     for (int64_t d = 0; d < n.directions; ++d) {
         directions.push_back(direction_grads<Kernel>(layer, d, wanted, grads));
     }
-#pragma omp parallel for num_threads(direction_threads(n)) if (direction_threads(n) > 1)
-    for (int64_t d = 0; d < n.directions; ++d) {
+    for_each_direction(n, [&](int64_t d) {
         backward_direction<Kernel, T>(direction_view<T>(layer, d), g.data<T>(), directions[d]);
-    }
+    });
     // dx [B*T, I] = sum over directions of d_gates [B*T, G*H] @ W_ih [G*H, I]
     if (wanted[0]) {
         grads[0] = empty(layer.x.shape(), dtype);
