@@ -84,6 +84,7 @@ std::string mismatch(const std::string& name, const Tensor& stored, const Tensor
                        dtype_name(param.dtype()));
 }
 
+// "; 2 unexpected: a, b", or nothing when there are none.
 std::string list(const char* what, const std::vector<std::string>& names) {
     return names.empty() ? ""
                          : fmt::format("; {} {}: {}", names.size(), what, fmt::join(names, ", "));

@@ -87,7 +87,8 @@ void SGD::update(std::size_t i, const Tensor& param, const Tensor& grad) {
         T* p = param.data<T>();
         const T* g = grad.data<T>();
         T* b = o.momentum != 0 ? buffer.data<T>() : nullptr;
-        for (int64_t k = 0; k < param.numel(); ++k) {
+        const int64_t n = param.numel();
+        for (int64_t k = 0; k < n; ++k) {
             T d = o.weight_decay != 0 ? g[k] + decay * p[k] : g[k];
             if (b) {
                 b[k] = first_step ? d : momentum * b[k] + keep * d;
@@ -140,7 +141,8 @@ void Adam::update(std::size_t i, const Tensor& param, const Tensor& grad) {
         const T* g = grad.data<T>();
         T* m = state.exp_avg.data<T>();
         T* v = state.exp_avg_sq.data<T>();
-        for (int64_t k = 0; k < param.numel(); ++k) {
+        const int64_t n = param.numel();
+        for (int64_t k = 0; k < n; ++k) {
             T gk = g[k];
             if (decay != 0 && decoupled_weight_decay_) p[k] *= shrink;    // AdamW
             if (decay != 0 && !decoupled_weight_decay_) gk += l2 * p[k];  // Adam

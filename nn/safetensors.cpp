@@ -87,8 +87,9 @@ void check_names(const std::vector<NamedTensor>& tensors) {
 
 std::string metadata_json(const Metadata& metadata) {
     std::vector<std::string> pairs;
-    for (const auto& [key, value] : metadata)
+    for (const auto& [key, value] : metadata) {
         pairs.push_back(json_string(key) + ":" + json_string(value));
+    }
     return fmt::format("\"__metadata__\":{{{}}}", fmt::join(pairs, ","));
 }
 
@@ -376,8 +377,9 @@ Checked check_entry(const Entry& e, uint64_t data_size, const std::string& sourc
         fail(fmt::format("has shape [{}], too large", fmt::join(e.shape, ", ")));
     }
     const uint64_t begin = e.offsets[0], end = e.offsets[1];
-    if (end < begin)
+    if (end < begin) {
         fail(fmt::format("has data_offsets [{}, {}], which run backwards", begin, end));
+    }
     if (end - begin != bytes) {
         fail(fmt::format("is [{}] {}, {} bytes, but its data_offsets [{}, {}] hold {}",
                          fmt::join(e.shape, ", "), e.dtype, bytes, begin, end, end - begin));
