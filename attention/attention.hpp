@@ -1,0 +1,55 @@
+#pragma once
+// The one attention interface every scorer implements.
+//
+// A decoder attends over the encoder's states of one source batch:
+//   keys   [B, S, Hk]  what each source position is scored by (usually the encoder states)
+//   values [B, S, Hv]  what the context mixes (usually the same encoder states)
+//   mask   [B, S]      bool, true at real positions, false at padding (undefined: none padded)
+// Work that does not depend on the query (projecting the keys, U k) is done once per source
+// batch by prepare(); forward() then runs at every decoder step with that step's query:
+//   query  [B, Hq] -> context [B, Hv] and weights [B, S]
+// Padded positions get exactly zero weight and the rest sum to 1; a row whose every position is
+// masked gets zero weights and a zero context, never NaN.
+//
+// Which decoder state is the query is the decoder's choice, and the most common confusion:
+// Bahdanau scores with the previous state s_{t-1}, before the RNN step; Luong with the current
+// h_t, after it (then h~_t = tanh(W_c [c_t; h_t]), attention/luong_output.hpp).
+
+#include <cstdint>
+
+#include "core/tensor.hpp"
+#include "nn/module.hpp"
+
+namespace glimpse::attention {
+
+// A source batch as the scorers see it, made once by prepare() and reused at every step.
+struct PreparedSource {
+    Tensor keys;       // [B, S, Hk]
+    Tensor values;     // [B, S, Hv]
+    Tensor mask;       // [B, S] bool, or undefined when nothing is padded
+    Tensor projected;  // the scorer's query-independent work on the keys (e.g. U k [B, S, A]);
+                       // undefined for scorers that have none
+};
+
+struct AttentionOutput {
+    Tensor context;  // [B, Hv]: the weighted sum of the values
+    Tensor weights;  // [B, S]: a probability distribution over source positions
+};
+
+class Attention : public nn::Module {
+  public:
+    using nn::Module::Module;
+
+    // Checks the shapes and does the query-independent work once per source batch.
+    virtual PreparedSource prepare(const Tensor& keys, const Tensor& values,
+                                   const Tensor& mask = Tensor()) const = 0;
+    // One decoder step. `step` is the decoder's position t (0-based): only the position-aware
+    // scorers (local-m) read it.
+    virtual AttentionOutput forward(const Tensor& query, const PreparedSource& source,
+                                    int64_t step = 0) const = 0;
+    // The rows `rows` (int64 [N], indices into the batch, repeats allowed) of a prepared source:
+    // what beam search uses to give each hypothesis its own copy of its sentence's source.
+    PreparedSource select_rows(const PreparedSource& source, const Tensor& rows) const;
+};
+
+}  // namespace glimpse::attention
