@@ -24,5 +24,6 @@
 #include "nn/lstm_cell.hpp"
 #include "nn/module.hpp"
 #include "nn/optim.hpp"
+#include "nn/progress_bar.hpp"
 #include "nn/rnn.hpp"
 #include "nn/rnn_cell.hpp"
