@@ -2,6 +2,7 @@
 // One include for a tutorial or a student's file: every public header of glimpse.
 
 #include "core/autograd.hpp"
+#include "core/chart.hpp"
 #include "core/dtype.hpp"
 #include "core/error.hpp"
 #include "core/gradcheck.hpp"
@@ -10,6 +11,7 @@
 #include "core/print.hpp"
 #include "core/random.hpp"
 #include "core/shape.hpp"
+#include "core/svg.hpp"
 #include "core/tensor.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/dropout.hpp"
