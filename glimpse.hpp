@@ -1,6 +1,11 @@
 #pragma once
 // One include for a tutorial or a student's file: every public header of glimpse.
 
+#include "attention/additive.hpp"
+#include "attention/attention.hpp"
+#include "attention/luong_output.hpp"
+#include "attention/masked_softmax.hpp"
+#include "attention/multiplicative.hpp"
 #include "core/autograd.hpp"
 #include "core/dtype.hpp"
 #include "core/error.hpp"
