@@ -3,9 +3,12 @@
 
 #include "attention/additive.hpp"
 #include "attention/attention.hpp"
+#include "attention/local.hpp"
+#include "attention/location.hpp"
 #include "attention/luong_output.hpp"
 #include "attention/masked_softmax.hpp"
 #include "attention/multiplicative.hpp"
+#include "attention/source_dependence.hpp"
 #include "core/autograd.hpp"
 #include "core/dtype.hpp"
 #include "core/error.hpp"

@@ -1,6 +1,8 @@
 #include "tests/attention_testing.hpp"
 
 #include "attention/additive.hpp"
+#include "attention/local.hpp"
+#include "attention/location.hpp"
 #include "attention/multiplicative.hpp"
 #include "core/ops.hpp"
 
@@ -10,25 +12,41 @@ using attention::Attention;
 
 const std::vector<ScorerKind>& scorer_kinds() {
     static const std::vector<ScorerKind> kinds = {
-        {"bahdanau", false,
+        {"bahdanau", false, true,
          [](int64_t hq, int64_t hk, DType dtype) -> std::shared_ptr<Attention> {
              return std::make_shared<attention::BahdanauAttention>(hq, hk, 5, dtype);
          }},
-        {"dot", true,
+        {"dot", true, true,
          [](int64_t hq, int64_t, DType) -> std::shared_ptr<Attention> {
              return std::make_shared<attention::DotAttention>(hq);
          }},
-        {"scaled_dot", true,
+        {"scaled_dot", true, true,
          [](int64_t hq, int64_t, DType) -> std::shared_ptr<Attention> {
              return std::make_shared<attention::ScaledDotAttention>(hq);
          }},
-        {"general", false,
+        {"general", false, true,
          [](int64_t hq, int64_t hk, DType dtype) -> std::shared_ptr<Attention> {
              return std::make_shared<attention::GeneralAttention>(hq, hk, dtype);
          }},
-        {"concat", false,
+        {"concat", false, true,
          [](int64_t hq, int64_t hk, DType dtype) -> std::shared_ptr<Attention> {
              return std::make_shared<attention::ConcatAttention>(hq, hk, 5, dtype);
+         }},
+        {"location", false, true,
+         [](int64_t hq, int64_t, DType dtype) -> std::shared_ptr<Attention> {
+             return std::make_shared<attention::LocationAttention>(hq, 6, dtype);
+         }},
+        {"local_m(general)", false, true,
+         [](int64_t hq, int64_t hk, DType dtype) -> std::shared_ptr<Attention> {
+             return std::make_shared<attention::LocalAttention>(
+                 std::make_shared<attention::GeneralAttention>(hq, hk, dtype),
+                 attention::LocalMode::Monotonic, 1);
+         }},
+        {"local_p(general)", false, false,
+         [](int64_t hq, int64_t hk, DType dtype) -> std::shared_ptr<Attention> {
+             return std::make_shared<attention::LocalAttention>(
+                 std::make_shared<attention::GeneralAttention>(hq, hk, dtype),
+                 attention::LocalMode::Predictive, 2, 5, dtype);
          }},
     };
     return kinds;

@@ -16,7 +16,8 @@ namespace glimpse::testing {
 // One scorer of attention/, made for queries of size Hq and keys of size Hk.
 struct ScorerKind {
     std::string name;
-    bool square;  // needs Hq == Hk (dot, scaled dot)
+    bool square;       // needs Hq == Hk (dot, scaled dot)
+    bool sums_to_one;  // false for local-p, whose Gaussian scales the weights down
     std::function<std::shared_ptr<attention::Attention>(int64_t hq, int64_t hk, DType)> make;
 };
 const std::vector<ScorerKind>& scorer_kinds();
