@@ -135,7 +135,8 @@ Svg heatmap_picture(const char* op, const Tensor& weights,
     const double grid_height = kCell * static_cast<double>(row_labels.size());
     const double scale_x = left + grid_width + 24;
     const double scale_height = std::max(grid_height, 120.0);
-    Svg svg(scale_x + kScaleWidth + 48, top + scale_height + 16);
+    const double title_width = 24 + 8.5 * static_cast<double>(title.size());
+    Svg svg(std::max(scale_x + kScaleWidth + 48, title_width), top + scale_height + 16);
     if (!title.empty()) svg.text(12, 22, title, {.size = 15});
 
     for (std::size_t s = 0; s < column_labels.size(); ++s) {  // source tokens, read upwards
