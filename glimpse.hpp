@@ -1,6 +1,15 @@
 #pragma once
 // One include for a tutorial or a student's file: every public header of glimpse.
 
+#include "attention/additive.hpp"
+#include "attention/attention.hpp"
+#include "attention/heatmap.hpp"
+#include "attention/local.hpp"
+#include "attention/location.hpp"
+#include "attention/luong_output.hpp"
+#include "attention/masked_softmax.hpp"
+#include "attention/multiplicative.hpp"
+#include "attention/source_dependence.hpp"
 #include "core/autograd.hpp"
 #include "core/chart.hpp"
 #include "core/dtype.hpp"
