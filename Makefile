@@ -37,6 +37,7 @@ help:
 	@echo "make run T=01   run one tutorial (ARGS='--step' pauses between steps)"
 	@echo "make sanitize   every test under AddressSanitizer + UBSan + LeakSanitizer"
 	@echo "make bench      benchmarks beside PyTorch, as JSON lines"
+	@echo "make fuzz       fuzz the checkpoint loader with libFuzzer for 60 s (FUZZ_SECONDS=...)"
 	@echo "make format     format the sources with clang-format"
 	@echo "make clean      remove build/"
 
@@ -116,6 +117,39 @@ demo: $(TUT_BINS)
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCHES); do $(BUILD)/bench/$$b || exit 1; done
+
+# libFuzzer on the checkpoint parser: bytes in, a clean Error or a file that round-trips out.
+# It needs clang++ with libFuzzer's runtime (and LLVM's OpenMP, for GEMM), installed like the
+# other dependencies. New inputs it finds go to build/fuzz/corpus; tests/golden seeds it.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC     := tests/fuzz/fuzz_checkpoint.cpp nn/safetensors.cpp $(wildcard core/*.cpp)
+FUZZ_BIN     := $(BUILD)/fuzz/fuzz_checkpoint
+FUZZ_DEPS_OK := $(BUILD)/.fuzz-deps-ok
+FUZZ_PACKAGES:= clang libclang-rt-14-dev libomp-14-dev
+
+$(FUZZ_DEPS_OK):
+	@mkdir -p $(BUILD)
+	@probe='extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }'; \
+	if printf '%s\n' "$$probe" | clang++ -fsanitize=fuzzer -fopenmp -x c++ - -o $(BUILD)/.fuzz-probe >/dev/null 2>&1; then \
+	  touch $@; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  echo "glimpse: installing $(FUZZ_PACKAGES) with apt-get"; \
+	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FUZZ_PACKAGES) && touch $@; \
+	elif sudo -n true 2>/dev/null; then \
+	  echo "glimpse: installing $(FUZZ_PACKAGES) with sudo apt-get"; \
+	  sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FUZZ_PACKAGES) && touch $@; \
+	else \
+	  echo "make fuzz needs clang and libFuzzer: run  sudo apt-get install $(FUZZ_PACKAGES)"; exit 1; \
+	fi
+	@rm -f $(BUILD)/.fuzz-probe
+
+$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard core/*.hpp nn/safetensors.hpp nn/module.hpp) | $(DEPS_OK) $(FUZZ_DEPS_OK)
+	@mkdir -p $(dir $@)
+	clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp -I. -o $@ $(FUZZ_SRC) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN)
+	@mkdir -p $(BUILD)/fuzz/corpus
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/safetensors.dict $(BUILD)/fuzz/corpus tests/golden
 
 format:
 	clang-format -i $(wildcard glimpse.hpp */*.hpp */*.cpp)

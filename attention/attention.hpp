@@ -16,6 +16,7 @@
 // h_t, after it (then h~_t = tanh(W_c [c_t; h_t]), attention/luong_output.hpp).
 
 #include <cstdint>
+#include <string>
 
 #include "core/tensor.hpp"
 #include "nn/module.hpp"
@@ -36,20 +37,42 @@ struct AttentionOutput {
     Tensor weights;  // [B, S]: a probability distribution over source positions
 };
 
+// Every scorer is a score function; the base does the rest of a step the same way for all:
+//   scores  = score(query, source, step)        [B, S], one number per source position
+//   weights = masked_softmax(scores, mask)      [B, S] (attention/masked_softmax.hpp)
+//   context = sum_s weights[b, s] values[b, s]  [B, Hv], one batched matmul
+// A scorer that needs more (local-p reweights by a Gaussian) overrides forward().
 class Attention : public nn::Module {
   public:
-    using nn::Module::Module;
+    // key_size -1: any key size (a scorer that never reads the keys' features).
+    Attention(std::string type_name, int64_t query_size, int64_t key_size);
 
     // Checks the shapes and does the query-independent work once per source batch.
     virtual PreparedSource prepare(const Tensor& keys, const Tensor& values,
-                                   const Tensor& mask = Tensor()) const = 0;
+                                   const Tensor& mask = Tensor()) const;
     // One decoder step. `step` is the decoder's position t (0-based): only the position-aware
     // scorers (local-m) read it.
     virtual AttentionOutput forward(const Tensor& query, const PreparedSource& source,
-                                    int64_t step = 0) const = 0;
+                                    int64_t step = 0) const;
+    // The raw alignment scores [B, S] of one step, before the softmax; masked positions may hold
+    // anything (the softmax never reads them).
+    virtual Tensor score(const Tensor& query, const PreparedSource& source,
+                         int64_t step = 0) const = 0;
     // The rows `rows` (int64 [N], indices into the batch, repeats allowed) of a prepared source:
     // what beam search uses to give each hypothesis its own copy of its sentence's source.
     PreparedSource select_rows(const PreparedSource& source, const Tensor& rows) const;
+
+    const int64_t query_size;  // Hq
+    const int64_t key_size;    // Hk, or -1 for any
+
+  protected:
+    // The query-independent part of the scores (U k, W k ...), or undefined for none.
+    virtual Tensor project_keys(const Tensor& keys) const;
+    // Throws unless query is [B, query_size] for the source's B, of the keys' dtype.
+    void check_query(const Tensor& query, const PreparedSource& source) const;
 };
+
+// The context of a step: weights [B, S] times values [B, S, Hv], summed over S -> [B, Hv].
+Tensor attend(const Tensor& weights, const Tensor& values);
 
 }  // namespace glimpse::attention

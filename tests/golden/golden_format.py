@@ -69,18 +69,20 @@ class GoldenFile:
 
     # --- cases ---
 
-    def case(self, name, op, inputs, note=None, **params):
+    def case(self, name, op, inputs, note=None, constants=(), **params):
         """Runs op(**inputs, **params) in PyTorch and writes the case.
 
         The op returns one tensor (written as `out`), a tuple or list (`out0`, `out1`, ...) or a
         dict of named tensors. Written, in order: the params, the inputs, the outputs, for each
         output that has a gradient an upstream gradient `grad_<output>` (seeded random), and for
-        each floating input its gradient `grad_<input>` after backpropagating those.
+        each floating input its gradient `grad_<input>` after backpropagating those. Inputs named
+        in `constants` get no gradient (an op that does not differentiate them).
         """
         assert name not in self.names, f"case {name} is written twice"
         self.names.add(name)
         leaves = {
-            key: value.detach().clone().requires_grad_(value.is_floating_point())
+            key: value.detach().clone().requires_grad_(
+                value.is_floating_point() and key not in constants)
             for key, value in inputs.items()
         }
         outputs = _named_outputs(op(**leaves, **params))
