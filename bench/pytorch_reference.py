@@ -94,10 +94,136 @@ def bilstm(torch):
             emit(bench="bilstm", hidden=hidden, pytorch_ms=median_ms(forward_backward, 15))
 
 
+SEQ2SEQ = dict(batch=64, source_length=25, target_length=11, source_vocab=40, target_vocab=14,
+               embedding=32, sos=1, eos=2)
+
+
+def seq2seq_model(torch, hidden):
+    """DESIGN.md's benchmark model: a biLSTM encoder, an LSTMCell decoder with Bahdanau attention,
+    e = v^T tanh(W_k enc + W_q h_{t-1}), c = softmax(e) . enc, (h, cell) = LSTMCell([emb(y); c]),
+    logits = Linear([h; c]); W_k enc once per batch; the decoder starts from zeros."""
+    nn = torch.nn
+    c = SEQ2SEQ
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.source_embedding = nn.Embedding(c["source_vocab"], c["embedding"], padding_idx=0)
+            self.encoder = nn.LSTM(c["embedding"], hidden, batch_first=True, bidirectional=True)
+            self.target_embedding = nn.Embedding(c["target_vocab"], c["embedding"], padding_idx=0)
+            self.key_proj = nn.Linear(2 * hidden, hidden)
+            self.query_proj = nn.Linear(hidden, hidden, bias=False)
+            self.v = nn.Linear(hidden, 1, bias=False)
+            self.cell = nn.LSTMCell(c["embedding"] + 2 * hidden, hidden)
+            self.output = nn.Linear(3 * hidden, c["target_vocab"])
+
+        def encode(self, source):
+            enc, _ = self.encoder(self.source_embedding(source))  # [B, S, 2H]
+            return enc, self.key_proj(enc)  # keys projected once per batch
+
+        def step(self, tokens, state, enc, keys):
+            h, cell = state
+            e = self.v(torch.tanh(keys + self.query_proj(h).unsqueeze(1))).squeeze(2)  # [B, S]
+            context = torch.bmm(torch.softmax(e, 1).unsqueeze(1), enc).squeeze(1)  # [B, 2H]
+            h, cell = self.cell(torch.cat([self.target_embedding(tokens), context], 1), (h, cell))
+            return self.output(torch.cat([h, context], 1)), (h, cell)
+
+        def zero_state(self, rows):
+            zero = torch.zeros(rows, hidden)
+            return zero, zero
+
+        def loss(self, source, target):
+            enc, keys = self.encode(source)
+            state = self.zero_state(source.shape[0])
+            logits = []
+            for t in range(target.shape[1] - 1):
+                out, state = self.step(target[:, t], state, enc, keys)
+                logits.append(out)
+            logits = torch.stack(logits, 1).reshape(-1, c["target_vocab"])
+            return nn.functional.cross_entropy(logits, target[:, 1:].reshape(-1), ignore_index=0)
+
+        def greedy(self, source, max_length):
+            enc, keys = self.encode(source)
+            state = self.zero_state(source.shape[0])
+            tokens = torch.full((source.shape[0],), c["sos"], dtype=torch.long)
+            finished = torch.zeros(source.shape[0], dtype=torch.bool)
+            outputs = []
+            for _ in range(max_length):
+                logits, state = self.step(tokens, state, enc, keys)
+                tokens = logits.argmax(1)
+                outputs.append(tokens)
+                finished |= tokens == c["eos"]
+                if bool(finished.all()):
+                    break
+            return torch.stack(outputs, 1)
+
+        def beam(self, source, beam, max_length):
+            """Batched beam search: all hypotheses of all sentences in one batch; a finished
+            hypothesis is kept, never extended; no length penalty."""
+            batch = source.shape[0]
+            vocab = c["target_vocab"]
+            enc, keys = self.encode(source)
+            rows = torch.arange(batch).repeat_interleave(beam)  # [B*K] -> sentence
+            enc, keys = enc[rows], keys[rows]
+            state = self.zero_state(batch * beam)
+            tokens = torch.full((batch * beam,), c["sos"], dtype=torch.long)
+            scores = torch.full((batch, beam), float("-inf"))
+            scores[:, 0] = 0  # one live hypothesis per sentence at first
+            finished = torch.zeros(batch * beam, dtype=torch.bool)
+            history = []
+            for _ in range(max_length):
+                logits, state = self.step(tokens, state, enc, keys)
+                log_probs = torch.log_softmax(logits, 1)  # [B*K, V]
+                # a finished hypothesis continues only as itself, at no cost
+                stay = torch.full((vocab,), float("-inf"))
+                stay[0] = 0
+                log_probs = torch.where(finished.unsqueeze(1), stay, log_probs)
+                total = (scores.reshape(-1, 1) + log_probs).reshape(batch, beam * vocab)
+                scores, best = total.topk(beam, 1)  # [B, K]
+                origin = (best // vocab + torch.arange(batch).unsqueeze(1) * beam).reshape(-1)
+                tokens = (best % vocab).reshape(-1)
+                state = (state[0][origin], state[1][origin])
+                finished = finished[origin] | (tokens == c["eos"])
+                history = [h[origin] for h in history] + [tokens]
+                if bool(finished.all()):
+                    break
+            return torch.stack(history, 1), scores
+
+    return Model()
+
+
+def seq2seq(torch):
+    """The benchmark model (seq2seq_model) at hidden 64 ... 512: ms per training step (forward,
+    backward, Adam lr 1e-3), per greedy decode and per beam-5 decode of the batch (10 steps at
+    most). Random tokens, no padding."""
+    c = SEQ2SEQ
+    for hidden in (64, 128, 256, 512):
+        torch.manual_seed(0)
+        model = seq2seq_model(torch, hidden)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        source = torch.randint(4, c["source_vocab"], (c["batch"], c["source_length"]))
+        target = torch.randint(4, c["target_vocab"], (c["batch"], c["target_length"]))
+        target[:, 0] = c["sos"]
+        steps = c["target_length"] - 1
+
+        def train_step():
+            optimizer.zero_grad(set_to_none=True)
+            model.loss(source, target).backward()
+            optimizer.step()
+
+        with torch.enable_grad():
+            train_ms = median_ms(train_step, 9)
+        model.eval()
+        emit(bench="seq2seq", hidden=hidden, pytorch_train_ms=train_ms,
+             pytorch_greedy_ms=median_ms(lambda: model.greedy(source, steps), 9),
+             pytorch_beam5_ms=median_ms(lambda: model.beam(source, 5, steps), 9))
+
+
 SECTIONS = {
     "gemm": gemm,
     "autograd": autograd,
     "bilstm": bilstm,
+    "seq2seq": seq2seq,
 }
 
 

@@ -1,0 +1,157 @@
+#include "decode/seq2seq.hpp"
+
+#include <fmt/format.h>
+
+#include "core/autograd.hpp"
+#include "core/check.hpp"
+#include "core/error.hpp"
+#include "core/ops.hpp"
+#include "decode/decoder_plain.hpp"
+
+namespace glimpse::decode {
+
+namespace {
+
+std::shared_ptr<Decoder> make_decoder(const Seq2SeqConfig& c) {
+    const DecoderOptions options{.vocab_size = c.target_vocab,
+                                 .embedding_size = c.embedding_size,
+                                 .hidden_size = c.hidden_size,
+                                 .cell = c.cell,
+                                 .dropout = c.dropout,
+                                 .pad = c.pad,
+                                 .dtype = c.dtype};
+    return std::make_shared<PlainDecoder>(options);
+}
+
+void check_batch(const Batch& batch) {
+    for (const Tensor* t : {&batch.source, &batch.target_input, &batch.target_output}) {
+        check_defined("Seq2Seq::loss", *t);
+        if (t->dtype() != DType::Int64 || t->dim() != 2) {
+            throw Error(fmt::format("Seq2Seq::loss: batch tokens must be int64 [B, length], got {}",
+                                    describe(*t)));
+        }
+    }
+    if (batch.target_input.shape() != batch.target_output.shape() ||
+        batch.target_input.size(0) != batch.source.size(0)) {
+        throw Error(fmt::format(
+            "Seq2Seq::loss: source {}, target_input {} and target_output {} must share the batch, "
+            "and the targets their shape",
+            describe(batch.source), describe(batch.target_input), describe(batch.target_output)));
+    }
+}
+
+// One source batch being decoded: the decoder's state, one row per hypothesis, and the prepared
+// source, whose rows follow the hypotheses.
+class Seq2SeqDecoding : public StepModel {
+  public:
+    Seq2SeqDecoding(const Decoder& decoder, const EncoderOutput& encoded)
+        : decoder_(decoder),
+          lengths_(encoded.lengths),
+          source_(decoder.prepare(encoded)),
+          state_(decoder.initial_state(encoded)) {}
+
+    int64_t batch_size() const override { return static_cast<int64_t>(lengths_.size()); }
+    int64_t source_length(int64_t b) const override {
+        if (b < 0 || b >= batch_size()) {
+            throw Error(fmt::format("StepModel::source_length: sentence {} is outside [0, {})", b,
+                                    batch_size()));
+        }
+        return lengths_[static_cast<std::size_t>(b)];
+    }
+
+    StepOutput step(const Tensor& tokens) override {
+        const NoGradGuard no_grad;
+        const int64_t rows = state_.h.size(0);
+        if (tokens.dtype() != DType::Int64 || tokens.shape() != Shape{rows}) {
+            throw Error(
+                fmt::format("StepModel::step: tokens must be int64 [{}] (one per row), "
+                            "got {}",
+                            rows, describe(tokens)));
+        }
+        DecoderStep out = decoder_.step(tokens, state_, source_, t_++);
+        state_ = std::move(out.state);
+        return {log_softmax(out.logits, 1), out.attention};
+    }
+
+    void select_rows(const Tensor& rows) override {
+        const NoGradGuard no_grad;
+        if (rows.dtype() != DType::Int64 || rows.dim() != 1) {
+            throw Error(fmt::format("StepModel::select_rows: rows must be int64 [N], got {}",
+                                    describe(rows)));
+        }
+        state_ = decode::select_rows(state_, rows);
+        source_ = decoder_.select_source_rows(source_, rows);
+    }
+
+  private:
+    const Decoder& decoder_;
+    std::vector<int64_t> lengths_;
+    attention::PreparedSource source_;
+    DecoderState state_;
+    int64_t t_ = 0;
+};
+
+}  // namespace
+
+Seq2Seq::Seq2Seq(const Seq2SeqConfig& config) : Module("Seq2Seq"), config_(config) {
+    encoder_ = register_module(
+        "encoder", std::make_shared<Encoder>(EncoderOptions{.vocab_size = config.source_vocab,
+                                                            .embedding_size = config.embedding_size,
+                                                            .hidden_size = config.hidden_size,
+                                                            .cell = config.cell,
+                                                            .num_layers = config.num_layers,
+                                                            .bidirectional = config.bidirectional,
+                                                            .bridge = config.bridge,
+                                                            .dropout = config.dropout,
+                                                            .pad = config.pad,
+                                                            .dtype = config.dtype}));
+    decoder_ = register_module("decoder", make_decoder(config));
+}
+
+Tensor Seq2Seq::decode_target(const Batch& batch, double teacher_forcing_ratio,
+                              Generator& generator) const {
+    check_batch(batch);
+    if (!(teacher_forcing_ratio >= 0.0 && teacher_forcing_ratio <= 1.0)) {
+        throw Error(fmt::format("Seq2Seq::loss: teacher_forcing_ratio must be in [0, 1], got {}",
+                                teacher_forcing_ratio));
+    }
+    const EncoderOutput encoded = encoder_->forward(batch.source, batch.source_lengths);
+    const attention::PreparedSource source = decoder_->prepare(encoded);
+    DecoderState state = decoder_->initial_state(encoded);
+    const int64_t batch_size = batch.target_input.size(0), steps = batch.target_input.size(1);
+    std::vector<Tensor> logits;                                    // T x [B, V]
+    Tensor tokens = batch.target_input.select(1, 0).contiguous();  // [B]: <sos>
+    for (int64_t t = 0; t < steps; ++t) {
+        DecoderStep out = decoder_->step(tokens, state, source, t);
+        state = std::move(out.state);
+        if (t + 1 < steps) {
+            tokens = batch.target_input.select(1, t + 1).contiguous();
+            if (teacher_forcing_ratio < 1.0) {  // scheduled sampling: some rows feed themselves
+                const Tensor teacher =
+                    bernoulli({batch_size}, teacher_forcing_ratio, DType::Bool, generator);
+                tokens = where(teacher, tokens, argmax(out.logits.detach(), 1));
+            }
+        }
+        logits.push_back(std::move(out.logits));
+    }
+    return stack(logits, 1);  // [B, T, V]
+}
+
+Tensor Seq2Seq::forward(const Batch& batch) const {
+    return decode_target(batch, 1.0, default_generator());
+}
+
+Tensor Seq2Seq::loss(const Batch& batch, double teacher_forcing_ratio, Generator* generator) const {
+    const Tensor logits =
+        decode_target(batch, teacher_forcing_ratio, generator ? *generator : default_generator());
+    return cross_entropy(logits.reshape({-1, config_.target_vocab}),
+                         batch.target_output.reshape({-1}), {.ignore_index = config_.pad});
+}
+
+std::unique_ptr<StepModel> Seq2Seq::start_decoding(const Tensor& source,
+                                                   const Tensor& lengths) const {
+    const NoGradGuard no_grad;
+    return std::make_unique<Seq2SeqDecoding>(*decoder_, encoder_->forward(source, lengths));
+}
+
+}  // namespace glimpse::decode

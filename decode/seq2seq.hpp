@@ -1,0 +1,73 @@
+#pragma once
+// Seq2Seq: an encoder and a decoder (decode/encoder.hpp, decode/decoder.hpp), trained by
+// teacher forcing on the mean cross-entropy of the target tokens, and decoded through the
+// StepModel interface that the search algorithms use.
+//
+//   decode::Seq2Seq model({.source_vocab = 40, .target_vocab = 14, .hidden_size = 64});
+//   Tensor loss = model.loss(batch);   // 0-d: mean over the batch's real target tokens
+//   loss.backward();
+//   auto decoding = model.start_decoding(batch.source, batch.source_lengths);
+//   // greedy / beam search call decoding->step(tokens) and decoding->select_rows(rows)
+
+#include <cstdint>
+#include <memory>
+
+#include "core/random.hpp"
+#include "core/tensor.hpp"
+#include "decode/batch.hpp"
+#include "decode/decoder.hpp"
+#include "decode/encoder.hpp"
+#include "decode/step_model.hpp"
+#include "nn/fused_recurrence.hpp"
+#include "nn/module.hpp"
+
+namespace glimpse::decode {
+
+struct Seq2SeqConfig {
+    int64_t source_vocab = 0;
+    int64_t target_vocab = 0;
+    int64_t embedding_size = 32;             // source and target embeddings
+    int64_t hidden_size = 64;                // the encoder's per direction, and the decoder's
+    nn::CellKind cell = nn::CellKind::LSTM;  // encoder and decoder alike
+    int64_t num_layers = 1;                  // the encoder's; the decoder is one cell
+    bool bidirectional = false;              // the encoder
+    Bridge bridge = Bridge::Final;           // how the decoder's initial state is made
+    double dropout = 0.0;
+    int64_t pad = 0;  // the padding token of both vocabularies (Vocab::pad)
+    DType dtype = DType::Float32;
+};
+
+class Seq2Seq : public nn::Module {
+  public:
+    explicit Seq2Seq(const Seq2SeqConfig& config);
+
+    // The mean cross-entropy over the batch's non-pad target tokens. The decoder reads
+    // batch.target_input and predicts batch.target_output. With teacher_forcing_ratio < 1
+    // (scheduled sampling, Bengio et al. 2015), each row's next input is, with probability
+    // 1 - ratio, the model's own greedy prediction instead of the reference token; the coins
+    // come from `generator` (the global one when null).
+    Tensor loss(const Batch& batch, double teacher_forcing_ratio = 1.0,
+                Generator* generator = nullptr) const;
+
+    // The decoder's logits for every position under full teacher forcing: [B, T, V].
+    Tensor forward(const Batch& batch) const;
+
+    // Decoding of a source batch (int64 [B, S], lengths int64 [B]) under no-grad: the encoder
+    // runs and the source is prepared once, here; each step() then runs one decoder step.
+    std::unique_ptr<StepModel> start_decoding(const Tensor& source, const Tensor& lengths) const;
+
+    const Seq2SeqConfig& config() const { return config_; }
+    const Encoder& encoder() const { return *encoder_; }
+    const Decoder& decoder() const { return *decoder_; }
+
+  private:
+    // Runs the decoder over the target, returns the logits [B, T, V].
+    Tensor decode_target(const Batch& batch, double teacher_forcing_ratio,
+                         Generator& generator) const;
+
+    Seq2SeqConfig config_;
+    std::shared_ptr<Encoder> encoder_;
+    std::shared_ptr<Decoder> decoder_;
+};
+
+}  // namespace glimpse::decode
