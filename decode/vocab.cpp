@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <utility>
 
 #include "core/check.hpp"
 #include "core/error.hpp"
@@ -63,25 +64,19 @@ std::vector<std::string> split_words(std::string_view text) {
 }
 
 // One token a line: a newline, tab or carriage return inside a character token must not end
-// its line, so they and the backslash are written as two-character escapes.
+// its line, so they and the backslash are written as a backslash and a letter.
+constexpr std::pair<char, char> kEscapes[] = {{'\\', '\\'}, {'\n', 'n'}, {'\t', 't'}, {'\r', 'r'}};
+
 std::string escape(std::string_view token) {
     std::string out;
     for (const char c : token) {
-        switch (c) {
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            default:
-                out += c;
+        const auto* escape = std::find_if(std::begin(kEscapes), std::end(kEscapes),
+                                          [c](const auto& e) { return e.first == c; });
+        if (escape == std::end(kEscapes)) {
+            out += c;
+        } else {
+            out += '\\';
+            out += escape->second;
         }
     }
     return out;
@@ -96,22 +91,11 @@ std::string unescape(std::string_view line) {
             continue;
         }
         if (i + 1 == line.size()) throw Error("a lone backslash ends the line");
-        switch (line[++i]) {
-            case '\\':
-                out += '\\';
-                break;
-            case 'n':
-                out += '\n';
-                break;
-            case 't':
-                out += '\t';
-                break;
-            case 'r':
-                out += '\r';
-                break;
-            default:
-                throw Error(fmt::format("unknown escape \\{}", line[i]));
-        }
+        const char letter = line[++i];
+        const auto* escape = std::find_if(std::begin(kEscapes), std::end(kEscapes),
+                                          [letter](const auto& e) { return e.second == letter; });
+        if (escape == std::end(kEscapes)) throw Error(fmt::format("unknown escape \\{}", letter));
+        out += escape->first;
     }
     return out;
 }

@@ -139,6 +139,8 @@ TEST_CASE("vocab: a corrupt or truncated file is an error naming the file and th
                          (who + ": line 9: duplicate token 'cat'").c_str(), Error);
     CHECK_THROWS_WITH_AS(load_text(header + specials + "cat\n\n"),
                          (who + ": line 9: empty token").c_str(), Error);
+    CHECK_THROWS_WITH_AS(load_text(header + specials + "cat\ndog\\\n"),
+                         (who + ": line 9: a lone backslash ends the line").c_str(), Error);
     CHECK_THROWS_WITH_AS(load_text(header + specials + "cat\nd\\og\n"),
                          (who + ": line 9: unknown escape \\o").c_str(), Error);
     CHECK_THROWS_WITH_AS(load_text(header + "<pad>\n<eos>\n<sos>\n<unk>\ncat\ndog\n"),
