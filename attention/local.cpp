@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "attention/batched_products.hpp"
 #include "attention/masked_softmax.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
