@@ -34,7 +34,8 @@ struct PreparedSource {
 
 struct AttentionOutput {
     Tensor context;  // [B, Hv]: the weighted sum of the values
-    Tensor weights;  // [B, S]: a probability distribution over source positions
+    Tensor weights;  // [B, S]: a probability distribution over source positions (local-p's
+                     // is scaled down by its Gaussian: attention/local.hpp)
 };
 
 // Every scorer is a score function; the base does the rest of a step the same way for all:
