@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/chart.hpp"
+
 namespace tutorial {
 
 class Chapter {
@@ -50,6 +52,15 @@ inline std::string output_path(std::string_view file) {
     const std::filesystem::path dir = std::filesystem::path("build") / "tutorial_output";
     std::filesystem::create_directories(dir);
     return (dir / file).string();
+}
+
+// Draws a chart in the terminal, then writes it as an SVG picture to output_path(file).
+inline void draw(const glimpse::Chart& chart, std::string_view file, int width = 60,
+                 int height = 15) {
+    fmt::print("{}", glimpse::chart_text(chart, width, height));
+    const std::string path = output_path(file);
+    glimpse::chart_svg(chart).save(path);
+    fmt::print("written to {}\n", path);
 }
 
 }  // namespace tutorial
