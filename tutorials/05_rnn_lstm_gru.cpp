@@ -20,16 +20,6 @@
 
 using namespace glimpse;
 
-// The largest |a - b| over all elements: how far two computations of the same thing disagree.
-static double max_abs_diff(const Tensor& a, const Tensor& b) {
-    const std::vector<double> av = a.to_vector();
-    const std::vector<double> bv = b.to_vector();
-    double largest = 0;
-    for (std::size_t i = 0; i < av.size(); ++i)
-        largest = std::max(largest, std::abs(av[i] - bv[i]));
-    return largest;
-}
-
 // --- the three cells, written out from their equations ---
 // PyTorch stacks each cell's gates into one weight matrix, gate after gate: rows [k*H, (k+1)*H)
 // of weight_ih and weight_hh (and of the biases) belong to gate k.
@@ -198,21 +188,22 @@ int main(int argc, char** argv) {
     const Tensor rnn_mine = rnn_step(x, h, rnn_cell.weights());
     fmt::print("h' = tanh(W_ih x + b_ih + W_hh h + b_hh): [{}, {}]\n", B, H);
     fmt::print("largest difference from nn::RNNCell: {:.1e}\n",
-               max_abs_diff(rnn_mine, rnn_cell.forward(x, h)));
+               tutorial::max_abs_diff(rnn_mine, rnn_cell.forward(x, h)));
 
     chapter.step("the LSTM cell from its equations");
     nn::LSTMCell lstm_cell(I, H, f64);
     const nn::LSTMState lstm_mine = lstm_step(x, {h, c}, lstm_cell.weights());
     const nn::LSTMState lstm_theirs = lstm_cell.forward(x, {h, c});
     fmt::print("largest difference from nn::LSTMCell: h' {:.1e}, c' {:.1e}\n",
-               max_abs_diff(lstm_mine.h, lstm_theirs.h), max_abs_diff(lstm_mine.c, lstm_theirs.c));
+               tutorial::max_abs_diff(lstm_mine.h, lstm_theirs.h),
+               tutorial::max_abs_diff(lstm_mine.c, lstm_theirs.c));
     fmt::print("{} parameters: four gates, each with its own W_i*, W_h* and biases ({}).\n",
                lstm_cell.parameter_count(), 4 * (H * I + H * H + 2 * H));
 
     chapter.step("the GRU cell from its equations");
     nn::GRUCell gru_cell(I, H, f64);
     fmt::print("largest difference from nn::GRUCell: {:.1e}\n",
-               max_abs_diff(gru_step(x, h, gru_cell.weights()), gru_cell.forward(x, h)));
+               tutorial::max_abs_diff(gru_step(x, h, gru_cell.weights()), gru_cell.forward(x, h)));
     fmt::print(
         "nn's cells run fused (one GEMM for all gates, a hand-written backward); the equations "
         "above are what they compute.\n");
