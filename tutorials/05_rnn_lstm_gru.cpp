@@ -81,8 +81,8 @@ static std::vector<double> gradient_norms_back_in_time(
 
 // Starts a gated layer with its "keep" gate leaning open: bias +3 on gate block 1, which is the
 // forget gate f of an LSTM (i, f, g, o) and the update gate z of a GRU (r, z, n), so that at the
-// start each step keeps sigmoid(3) = 95% of the memory. (A common LSTM practice since Gers et al.
-// 2000 and Jozefowicz et al. 2015; PyTorch's default starts every gate at sigmoid(0) = 0.5.)
+// start each step keeps about sigmoid(3) = 95% of the memory. (A common LSTM practice since Gers et
+// al. 2000 and Jozefowicz et al. 2015; PyTorch's default starts every gate at sigmoid(0) = 0.5.)
 static void lean_towards_keeping(const nn::RecurrentLayer& layer, double bias) {
     NoGradGuard no_grad;
     const int64_t H = layer.hidden_size();
@@ -94,8 +94,8 @@ static void lean_towards_keeping(const nn::RecurrentLayer& layer, double bias) {
 
 // --- the long-range task: what was the first token? ---
 // Each sequence starts with one of kClasses "signal" tokens, followed by T-1 tokens drawn from
-// the other (noise) tokens. The label is the first token; the model sees it T steps before it
-// has to answer from its final state.
+// the other (noise) tokens. The label is the first token; the model reads it T - 1 steps before
+// it has to answer from its final state.
 constexpr int64_t kClasses = 4;
 constexpr int64_t kVocabulary = 12;
 
