@@ -3,6 +3,7 @@
 
 #include "attention/additive.hpp"
 #include "attention/attention.hpp"
+#include "attention/batched_products.hpp"
 #include "attention/heatmap.hpp"
 #include "attention/local.hpp"
 #include "attention/location.hpp"

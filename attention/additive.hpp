@@ -19,16 +19,16 @@
 namespace glimpse::attention {
 
 // v^T tanh(projected_keys + projected_query) for every position: projected_keys [B, S, A],
-// projected_query [B, A], v_weight [1, A] -> scores [B, S]. Fused: one pass computes the tanh
-// and the dot product with v for each position, and one hand-written backward pass all three
-// gradients; no [B, S, A] sum, broadcast or product is materialised on the way. This runs at
-// every decoder step of every Bahdanau model, so it is the attention's hot loop.
-Tensor additive_scores(const Tensor& projected_keys, const Tensor& projected_query,
-                       const Tensor& v_weight);
-// The same from core ops, one op per term (autograd derives the backward): the one to read.
-// Tests prove the two agree.
+// projected_query [B, A], v_weight [1, A] -> scores [B, S]. Two implementations that tests
+// prove equal:
+// - composed from core ops (add, tanh, linear): what to read; autograd derives the backward;
+// - fused (attention/additive_fused.cpp), what the scorers run: one pass over [B, S, A] with a
+//   vectorised tanh, and a hand-written backward, one pass too. The composed one makes three
+//   [B, S, A] tensors and passes over them six times; at every decoder step that adds up.
 Tensor additive_scores_composed(const Tensor& projected_keys, const Tensor& projected_query,
                                 const Tensor& v_weight);
+Tensor additive_scores(const Tensor& projected_keys, const Tensor& projected_query,
+                       const Tensor& v_weight);
 
 // Parameters: query_proj.weight [A, Hq] (W), key_proj.weight [A, Hk] and key_proj.bias [A] (U
 // and the layer's one bias, applied once per source in prepare), v.weight [1, A].
