@@ -284,6 +284,22 @@ TEST_CASE("Seq2Seq: select_rows makes each new row continue the old row it names
     }
 }
 
+TEST_CASE("Seq2Seq: dropout acts in training mode only") {
+    const decode::Batch batch = padded_batch(kSources, kTargets);
+    Seq2SeqConfig config = small_models()[3].config;  // Bahdanau, biLSTM, 2 layers of dropout
+    config.num_layers = 2;
+    manual_seed(8);
+    const Seq2Seq plain(config);
+    config.dropout = 0.5;
+    manual_seed(8);  // the same weights: dropout draws nothing when the model is made
+    Seq2Seq dropped(config);
+    const double first = dropped.loss(batch).item();
+    CHECK(first != dropped.loss(batch).item());  // a new mask each time
+    CHECK(first != plain.loss(batch).item());
+    dropped.eval();
+    CHECK(dropped.loss(batch).item() == plain.loss(batch).item());
+}
+
 TEST_CASE("Seq2Seq: bad batches and sizes are reported") {
     const Seq2Seq model(small_models()[1].config);
     decode::Batch batch = padded_batch(kSources, kTargets);
