@@ -11,7 +11,6 @@
 
 #include <cstdint>
 #include <memory>
-
 #include <string>
 
 #include "attention/attention.hpp"
@@ -80,7 +79,9 @@ class Seq2Seq : public nn::Module {
     Tensor forward(const Batch& batch) const;
 
     // Decoding of a source batch (int64 [B, S], lengths int64 [B]) under no-grad: the encoder
-    // runs and the source is prepared once, here; each step() then runs one decoder step.
+    // runs and the source is prepared once, here; each step() then runs one decoder step. Call
+    // eval() first when the model has dropout, as in PyTorch. The model must outlive the
+    // StepModel.
     std::unique_ptr<StepModel> start_decoding(const Tensor& source, const Tensor& lengths) const;
 
     const Seq2SeqConfig& config() const { return config_; }
