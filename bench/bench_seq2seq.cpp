@@ -5,9 +5,14 @@
 // (lr 1e-3). For H = 64 ... 512: milliseconds per training step (forward, backward, Adam), per
 // greedy decode and per beam-5 decode of the batch (10 tokens at most), beside PyTorch's
 // figures for the same model in the same run (bench/pytorch_reference.py, section seq2seq).
+// train_cpu1_ms is the training step's CPU time with one thread on both sides: on a machine
+// that other programs load, wall-clock times scatter (PyTorch's two threads most of all), and
+// this is the steadier comparison.
 //   build/bench/bench_seq2seq               (from the repository root)
 //   build/bench/bench_seq2seq --no-pytorch  glimpse's figures alone (for profiling)
 // speedup = PyTorch's time / glimpse's: above 1, glimpse is faster.
+
+#include <omp.h>
 
 #include <cstring>
 #include <optional>
@@ -49,7 +54,7 @@ decode::Batch random_batch() {
 }
 
 struct Figures {
-    double train_ms, greedy_ms, beam5_ms;
+    double train_ms, train_cpu1_ms, greedy_ms, beam5_ms;
 };
 
 Figures glimpse_figures(int64_t hidden) {
@@ -57,14 +62,17 @@ Figures glimpse_figures(int64_t hidden) {
     decode::Seq2Seq model(benchmark_model(hidden));
     nn::Adam adam(model.parameters(), {.lr = 1e-3});
     const decode::Batch batch = random_batch();
+    const auto train_step = [&] {
+        adam.zero_grad();
+        model.loss(batch).backward();
+        adam.step();
+    };
     Figures figures{};
-    figures.train_ms = bench::median_ms(
-        [&] {
-            adam.zero_grad();
-            model.loss(batch).backward();
-            adam.step();
-        },
-        9);
+    figures.train_ms = bench::median_ms(train_step, 9);
+    const int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    figures.train_cpu1_ms = bench::median_cpu_ms(train_step, 9);
+    omp_set_num_threads(threads);
     model.eval();
     decode::BeamSearchOptions beam;
     beam.beam_size = 5;
@@ -104,6 +112,10 @@ int main(int argc, char** argv) {
             .add("train_ms", figures.train_ms)
             .add("pytorch_train_ms", torch("pytorch_train_ms"))
             .add("train_speedup", bench::ratio(torch("pytorch_train_ms"), figures.train_ms))
+            .add("train_cpu1_ms", figures.train_cpu1_ms)
+            .add("pytorch_train_cpu1_ms", torch("pytorch_train_cpu1_ms"))
+            .add("train_cpu1_speedup",
+                 bench::ratio(torch("pytorch_train_cpu1_ms"), figures.train_cpu1_ms))
             .add("greedy_ms", figures.greedy_ms)
             .add("pytorch_greedy_ms", torch("pytorch_greedy_ms"))
             .add("greedy_speedup", bench::ratio(torch("pytorch_greedy_ms"), figures.greedy_ms))

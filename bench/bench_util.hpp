@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -25,20 +26,48 @@
 
 namespace glimpse::bench {
 
+namespace detail {
+
+// The median of `repetitions` calls of work() as measured by elapsed(start), in milliseconds,
+// after `warmups` calls that are not timed.
+template <typename Work, typename Start, typename Elapsed>
+double median_time(Work&& work, int repetitions, int warmups, Start start_clock,
+                   Elapsed elapsed_ms) {
+    for (int i = 0; i < warmups; ++i) work();
+    std::vector<double> times;
+    for (int i = 0; i < repetitions; ++i) {
+        const auto start = start_clock();
+        work();
+        times.push_back(elapsed_ms(start));
+    }
+    std::nth_element(times.begin(), times.begin() + repetitions / 2, times.end());
+    return times[repetitions / 2];
+}
+
+}  // namespace detail
+
 // The median wall-clock time of `repetitions` calls of work(), in milliseconds, after `warmups`
 // calls that are not timed (they fill the caches and wake up the threads).
 template <typename Work>
 double median_ms(Work&& work, int repetitions = 15, int warmups = 3) {
-    for (int i = 0; i < warmups; ++i) work();
-    std::vector<double> times;
-    for (int i = 0; i < repetitions; ++i) {
-        const auto start = std::chrono::steady_clock::now();
-        work();
-        const auto stop = std::chrono::steady_clock::now();
-        times.push_back(std::chrono::duration<double, std::milli>(stop - start).count());
-    }
-    std::nth_element(times.begin(), times.begin() + repetitions / 2, times.end());
-    return times[repetitions / 2];
+    using Clock = std::chrono::steady_clock;
+    return detail::median_time(
+        work, repetitions, warmups, [] { return Clock::now(); },
+        [](Clock::time_point start) {
+            return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        });
+}
+
+// The median CPU time of the process (all its threads) per call of work(), in milliseconds:
+// less sensitive than wall-clock time to other programs sharing the cores, which is the figure
+// to compare on a loaded machine (the benchmark runs both sides on one thread for it).
+template <typename Work>
+double median_cpu_ms(Work&& work, int repetitions = 9, int warmups = 3) {
+    return detail::median_time(
+        work, repetitions, warmups, [] { return std::clock(); },
+        [](std::clock_t start) {
+            return 1e3 * static_cast<double>(std::clock() - start) / CLOCKS_PER_SEC;
+        });
 }
 
 // One JSON line of the reference script: a flat object, its number and string values by key.

@@ -29,15 +29,16 @@ def emit(**fields):
     print(json.dumps(fields), flush=True)
 
 
-def median_ms(work, repetitions, warmups=3):
-    """The median wall-clock time of `repetitions` calls of work(), in ms, after warm-up calls."""
+def median_ms(work, repetitions, warmups=3, clock=time.perf_counter):
+    """The median time of `repetitions` calls of work(), in ms, after warm-up calls: wall-clock
+    time, or with clock=time.process_time the process's CPU time."""
     for _ in range(warmups):
         work()
     times = []
     for _ in range(repetitions):
-        start = time.perf_counter()
+        start = clock()
         work()
-        times.append((time.perf_counter() - start) * 1e3)
+        times.append((clock() - start) * 1e3)
     return statistics.median(times)
 
 
@@ -195,7 +196,8 @@ def seq2seq_model(torch, hidden):
 def seq2seq(torch):
     """The benchmark model (seq2seq_model) at hidden 64 ... 512: ms per training step (forward,
     backward, Adam lr 1e-3), per greedy decode and per beam-5 decode of the batch (10 steps at
-    most). Random tokens, no padding."""
+    most); and the training step's CPU time on one thread (for loaded machines). Random tokens,
+    no padding."""
     c = SEQ2SEQ
     for hidden in (64, 128, 256, 512):
         torch.manual_seed(0)
@@ -213,8 +215,13 @@ def seq2seq(torch):
 
         with torch.enable_grad():
             train_ms = median_ms(train_step, 9)
+            torch.set_num_threads(1)
+            # CPU time on one thread: less sensitive than wall time to other programs
+            train_cpu_ms = median_ms(train_step, 9, clock=time.process_time)
+            torch.set_num_threads(THREADS)
         model.eval()
         emit(bench="seq2seq", hidden=hidden, pytorch_train_ms=train_ms,
+             pytorch_train_cpu1_ms=train_cpu_ms,
              pytorch_greedy_ms=median_ms(lambda: model.greedy(source, steps), 9),
              pytorch_beam5_ms=median_ms(lambda: model.beam(source, 5, steps), 9))
 
