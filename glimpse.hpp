@@ -28,6 +28,8 @@
 #include "decode/dates.hpp"
 #include "decode/decode_options.hpp"
 #include "decode/decoder.hpp"
+#include "decode/decoder_bahdanau.hpp"
+#include "decode/decoder_luong.hpp"
 #include "decode/decoder_plain.hpp"
 #include "decode/encoder.hpp"
 #include "decode/exhaustive.hpp"
