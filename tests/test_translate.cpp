@@ -20,7 +20,8 @@ Seq2Seq small_model(const Vocab& source, const Vocab& target) {
     return Seq2Seq({.source_vocab = source.size(),
                     .target_vocab = target.size(),
                     .embedding_size = 5,
-                    .hidden_size = 6});
+                    .hidden_size = 6,
+                    .attention = AttentionKind::Bahdanau});
 }
 
 }  // namespace
@@ -39,6 +40,7 @@ TEST_CASE("translate: the same hypotheses whatever the batch size") {
         CHECK(one_by_one[i].tokens == together[i].tokens);
         CHECK(in_twos[i].tokens == together[i].tokens);
         CHECK(one_by_one[i].log_prob == doctest::Approx(together[i].log_prob).epsilon(1e-5));
+        CHECK(together[i].attention.size(1) == static_cast<int64_t>(sources[i].size()));
     }
     BeamSearchOptions beam;
     beam.max_length = 6;
