@@ -15,7 +15,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
@@ -161,6 +160,9 @@ int main(int argc, char** argv) {
                        e.what());
             saved.reset();
         }
+    } else if (!flags.checkpoint.empty() && !flags.retrain) {
+        fmt::print("No model saved in {} yet: this run trains one and saves it there.\n",
+                   flags.checkpoint);
     }
 
     chapter.step("vocabularies: characters to ids");
@@ -197,6 +199,7 @@ int main(int argc, char** argv) {
                                .bidirectional = true,
                                .attention = AttentionKind::Bahdanau,
                                .scorer = "bahdanau"};
+    manual_seed(9);  // the same initial weights, whatever ran before (a failed load draws too)
     const std::shared_ptr<Seq2Seq> model = saved ? saved->model : std::make_shared<Seq2Seq>(config);
     fmt::print("{}", model->summary());
 
@@ -246,11 +249,15 @@ int main(int argc, char** argv) {
                 first_at_99->epoch, first_at_99->seconds);
         }
         if (!flags.checkpoint.empty() && !chapter.quick) {
-            save_seq2seq(flags.checkpoint, *model, source_vocab, target_vocab,
-                         {{"task", "date"},
-                          {"exact_match", fmt::format("{:.2f}%", 100 * report.best_evaluation)},
-                          {"train_seconds", fmt::format("{:.1f}", seconds)}});
-            fmt::print("Saved model, vocabularies and config to {}/\n", flags.checkpoint);
+            try {
+                save_seq2seq(flags.checkpoint, *model, source_vocab, target_vocab,
+                             {{"task", "date"},
+                              {"exact_match", fmt::format("{:.2f}%", 100 * report.best_evaluation)},
+                              {"train_seconds", fmt::format("{:.1f}", seconds)}});
+                fmt::print("Saved model, vocabularies and config to {}/\n", flags.checkpoint);
+            } catch (const Error& e) {
+                fmt::print("Could not save the model ({}): it serves this run only.\n", e.what());
+            }
         }
     }
     model->eval();
