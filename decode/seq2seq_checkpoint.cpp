@@ -33,36 +33,24 @@ struct Field {
 };
 
 template <typename T>
-bool parse_number(const std::string& text, T& out) {
-    const char* end = text.data() + text.size();
-    const auto [ptr, error] = std::from_chars(text.data(), end, out);
-    return error == std::errc() && ptr == end;
-}
-
-Field integer_field(std::string key, int64_t Seq2SeqConfig::*member) {
+Field number_field(std::string key, T Seq2SeqConfig::*member, const char* expected) {
     return {std::move(key),
             [member](const Seq2SeqConfig& c) { return fmt::format("{}", c.*member); },
-            [member](Seq2SeqConfig& c, const std::string& value) -> std::string {
-                return parse_number(value, c.*member) ? "" : "an integer";
+            [member, expected](Seq2SeqConfig& c, const std::string& value) -> std::string {
+                const char* end = value.data() + value.size();
+                const auto [stop, error] = std::from_chars(value.data(), end, c.*member);
+                return error == std::errc() && stop == end ? "" : expected;
             }};
 }
 
-Field real_field(std::string key, double Seq2SeqConfig::*member) {
-    return {std::move(key),
-            [member](const Seq2SeqConfig& c) { return fmt::format("{}", c.*member); },
-            [member](Seq2SeqConfig& c, const std::string& value) -> std::string {
-                return parse_number(value, c.*member) ? "" : "a number";
-            }};
-}
-
-// A bool or an enum, written as one of a fixed list of names.
+// A bool or an enum, written as one of a fixed list of names. `member` is a generic lambda that
+// returns a reference to the value inside a config (const or not).
 template <typename T, typename Member>
 Field named_field(std::string key, Member member, std::vector<std::pair<T, std::string>> names) {
     return {std::move(key),
             [member, names](const Seq2SeqConfig& c) {
-                Seq2SeqConfig copy = c;  // the accessor reads through a mutable reference
                 for (const auto& [v, name] : names) {
-                    if (v == member(copy)) return name;
+                    if (v == member(c)) return name;
                 }
                 throw Error("save_seq2seq: a config value has no name");
             },
@@ -79,27 +67,29 @@ Field named_field(std::string key, Member member, std::vector<std::pair<T, std::
             }};
 }
 
-Field bool_field(std::string key, std::function<bool&(Seq2SeqConfig&)> member) {
-    return named_field<bool>(std::move(key), std::move(member), {{false, "false"}, {true, "true"}});
+template <typename Member>
+Field bool_field(std::string key, Member member) {
+    return named_field<bool>(std::move(key), member, {{false, "false"}, {true, "true"}});
 }
 
 const std::vector<Field>& fields() {
     using C = Seq2SeqConfig;
     static const std::vector<Field> table = {
-        integer_field("source_vocab", &C::source_vocab),
-        integer_field("target_vocab", &C::target_vocab),
-        integer_field("embedding_size", &C::embedding_size),
-        integer_field("hidden_size", &C::hidden_size),
-        named_field<nn::CellKind>("cell", [](C& c) -> nn::CellKind& { return c.cell; },
+        number_field("source_vocab", &C::source_vocab, "an integer"),
+        number_field("target_vocab", &C::target_vocab, "an integer"),
+        number_field("embedding_size", &C::embedding_size, "an integer"),
+        number_field("hidden_size", &C::hidden_size, "an integer"),
+        named_field<nn::CellKind>("cell", [](auto& c) -> auto& { return c.cell; },
                                   {{nn::CellKind::LSTM, cell_name(nn::CellKind::LSTM)},
                                    {nn::CellKind::GRU, cell_name(nn::CellKind::GRU)},
                                    {nn::CellKind::RNNTanh, cell_name(nn::CellKind::RNNTanh)},
                                    {nn::CellKind::RNNReLU, cell_name(nn::CellKind::RNNReLU)}}),
-        integer_field("num_layers", &C::num_layers),
-        bool_field("bidirectional", [](C& c) -> bool& { return c.bidirectional; }),
-        named_field<Bridge>("bridge", [](C& c) -> Bridge& { return c.bridge; },
+        number_field("num_layers", &C::num_layers, "an integer"),
+        bool_field(
+            "bidirectional", [](auto& c) -> auto& { return c.bidirectional; }),
+        named_field<Bridge>("bridge", [](auto& c) -> auto& { return c.bridge; },
                             {{Bridge::Zero, "zero"}, {Bridge::Final, "final"}}),
-        named_field<AttentionKind>("attention", [](C& c) -> AttentionKind& { return c.attention; },
+        named_field<AttentionKind>("attention", [](auto& c) -> auto& { return c.attention; },
                                    {{AttentionKind::None, "none"},
                                     {AttentionKind::Bahdanau, "bahdanau"},
                                     {AttentionKind::Luong, "luong"}}),
@@ -108,15 +98,17 @@ const std::vector<Field>& fields() {
              c.scorer = value;
              return value.empty() ? "a scorer's name" : "";
          }},
-        integer_field("attention_size", &C::attention_size),
-        bool_field("bahdanau_output.state", [](C& c) -> bool& { return c.bahdanau_output.state; }),
-        bool_field("bahdanau_output.context",
-                   [](C& c) -> bool& { return c.bahdanau_output.context; }),
-        bool_field("bahdanau_output.embedding",
-                   [](C& c) -> bool& { return c.bahdanau_output.embedding; }),
-        real_field("dropout", &C::dropout),
-        integer_field("pad", &C::pad),
-        named_field<DType>("dtype", [](C& c) -> DType& { return c.dtype; },
+        number_field("attention_size", &C::attention_size, "an integer"),
+        bool_field(
+            "bahdanau_output.state", [](auto& c) -> auto& { return c.bahdanau_output.state; }),
+        bool_field(
+            "bahdanau_output.context", [](auto& c) -> auto& { return c.bahdanau_output.context; }),
+        bool_field(
+            "bahdanau_output.embedding",
+            [](auto& c) -> auto& { return c.bahdanau_output.embedding; }),
+        number_field("dropout", &C::dropout, "a number"),
+        number_field("pad", &C::pad, "an integer"),
+        named_field<DType>("dtype", [](auto& c) -> auto& { return c.dtype; },
                            {{DType::Float32, std::string(dtype_name(DType::Float32))},
                             {DType::Float64, std::string(dtype_name(DType::Float64))}}),
     };
@@ -287,7 +279,12 @@ Seq2SeqCheckpoint load_seq2seq(const std::string& dir) {
     Vocab target_vocab = Vocab::load(target_vocab_file(path).string());
     check_vocab_size(source_vocab, config.source_vocab, source_vocab_file(path), "source_vocab");
     check_vocab_size(target_vocab, config.target_vocab, target_vocab_file(path), "target_vocab");
-    auto model = std::make_shared<Seq2Seq>(config);
+    std::shared_ptr<Seq2Seq> model;
+    try {
+        model = std::make_shared<Seq2Seq>(config);
+    } catch (const Error& e) {  // e.g. an unknown scorer: name the file that asked for it
+        throw Error(fmt::format("{}: cannot build the model: {}", config_path, e.what()));
+    }
     nn::load_model(*model, model_file(path).string(), /*strict=*/true);
     model->eval();
     return {std::move(model), std::move(source_vocab), std::move(target_vocab), std::move(notes)};

@@ -147,6 +147,12 @@ TEST_CASE("seq2seq checkpoint: damaged or mismatched folders are errors naming t
     TempDir dir;
     const std::string path = dir.file("model");
     auto fresh_save = [&] { save_seq2seq(path, *t.model, t.source_vocab, t.target_vocab); };
+    auto edit_config = [&](const std::string& from, const std::string& to) {
+        std::string config = read_file(path + "/config.txt", "test");
+        const auto at = config.find(from);
+        REQUIRE(at != std::string::npos);
+        write_text(path + "/config.txt", config.replace(at, from.size(), to));
+    };
 
     CHECK_THROWS_WITH_AS(load_seq2seq(dir.file("nothing")), doctest::Contains("no such folder"),
                          Error);
@@ -158,18 +164,22 @@ TEST_CASE("seq2seq checkpoint: damaged or mismatched folders are errors naming t
     fresh_save();  // a truncated weights file
     const std::string weights = read_file(path + "/model.safetensors", "test");
     write_text(path + "/model.safetensors", weights.substr(0, weights.size() / 2));
-    CHECK_THROWS_AS(load_seq2seq(path), Error);
+    CHECK_THROWS_WITH_AS(load_seq2seq(path), doctest::Contains("model.safetensors"), Error);
 
     fresh_save();  // the config of a bigger model: the weights do not fit it
-    std::string config = read_file(path + "/config.txt", "test");
-    const auto hidden = config.find("hidden_size = 8");
-    REQUIRE(hidden != std::string::npos);
-    write_text(path + "/config.txt", config.replace(hidden, 15, "hidden_size = 9"));
+    edit_config("hidden_size = 8", "hidden_size = 9");
     CHECK_THROWS_WITH_AS(load_seq2seq(path), doctest::Contains("does not fit"), Error);
 
     fresh_save();  // a source vocabulary from another model
     Vocab::build({"abc"}, Tokenization::Character).save(path + "/source.vocab");
     CHECK_THROWS_WITH_AS(load_seq2seq(path), doctest::Contains("not from one model"), Error);
+
+    fresh_save();  // a config that no model can be built from
+    edit_config("scorer = general", "scorer = cosine");
+    CHECK_THROWS_WITH_AS(load_seq2seq(path),
+                         doctest::Contains("config.txt: cannot build the model: make_scorer: "
+                                           "unknown scorer 'cosine'"),
+                         Error);
 
     fresh_save();
     write_text(path + "/config.txt", "");
