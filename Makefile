@@ -93,12 +93,18 @@ $(SAN_TESTS): $(SAN_OBJ)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXSTD) $(SANITIZE) -fopenmp $^ -o $@ $(LDLIBS)
 
+# GEMM's OpenMP threads spin between the many small products of a training step; on a busy
+# machine the spinning takes the cores from the thread with the work (training ran 5x slower in
+# wall time on the shared development machine). Waiting passively costs little when it is idle.
+# The tutorials run so unless OMP_WAIT_POLICY is set; the benchmarks keep OpenMP's default.
+PASSIVE := OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-passive}
+
 # Tests first, then every tutorial in quick mode so none can rot.
 test: $(TESTS) $(TUT_BINS)
 	$(TESTS)
 	@for t in $(TUTORIALS); do \
 	  echo "== tutorial $$t --quick"; \
-	  $(BUILD)/tutorials/$$t --quick </dev/null >$(BUILD)/tutorials/$$t.log 2>&1 \
+	  $(PASSIVE) $(BUILD)/tutorials/$$t --quick </dev/null >$(BUILD)/tutorials/$$t.log 2>&1 \
 	    && echo "   ok ($$(wc -l <$(BUILD)/tutorials/$$t.log) lines of output)" \
 	    || { tail -n 30 $(BUILD)/tutorials/$$t.log; echo "tutorial $$t FAILED"; exit 1; }; \
 	done
@@ -113,13 +119,10 @@ tutorials: $(TUT_BINS)
 
 run: $(TUT_BINS)
 	@test -n "$(T)" || { echo "usage: make run T=01 [ARGS='--step']"; exit 1; }
-	$(BUILD)/tutorials/$(firstword $(filter $(T)_%,$(TUTORIALS))) $(ARGS)
+	$(PASSIVE) $(BUILD)/tutorials/$(firstword $(filter $(T)_%,$(TUTORIALS))) $(ARGS)
 
-# GEMM's OpenMP threads spin between the many small products of a training step; on a busy
-# machine the spinning takes the cores from the thread with the work (training ran 5x slower in
-# wall time on the shared development machine). Waiting passively costs little when it is idle.
 demo: $(BUILD)/tutorials/$(DEMO)
-	OMP_WAIT_POLICY=$${OMP_WAIT_POLICY:-passive} $(BUILD)/tutorials/$(DEMO) --checkpoint $(DEMO_DIR) $(ARGS)
+	$(PASSIVE) $(BUILD)/tutorials/$(DEMO) --checkpoint $(DEMO_DIR) $(ARGS)
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCHES); do $(BUILD)/bench/$$b || exit 1; done
