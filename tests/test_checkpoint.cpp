@@ -18,30 +18,13 @@
 #include "nn/embedding.hpp"
 #include "nn/linear.hpp"
 #include "tests/golden_nn.hpp"
+#include "tests/temp_dir.hpp"
 
 using namespace glimpse;
 namespace fs = std::filesystem;
+using glimpse::testing::TempDir;
 
 namespace {
-
-// A fresh directory under the system's temporary one, removed with everything in it at the end.
-class TempDir {
-  public:
-    TempDir() {
-        static int count = 0;
-        path_ = fs::temp_directory_path() / fmt::format("glimpse_test_{}_{}", ::getpid(), count++);
-        fs::create_directories(path_);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ignored);
-        fs::remove_all(path_, ignored);
-    }
-    std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  private:
-    fs::path path_;
-};
 
 std::string read_bytes(const std::string& path) {
     std::ifstream file(path, std::ios::binary);
