@@ -116,8 +116,8 @@ nn::LSTMState Decoder::advance(const Tensor& x, const DecoderState& state) const
 }
 
 std::string Decoder::extra_repr() const {
-    return fmt::format("{}, vocab={}, hidden={}", cell_name(options_.cell), options_.vocab_size,
-                       options_.hidden_size);
+    return fmt::format("{}, vocab={}, hidden={}", nn::cell_kind_name(options_.cell),
+                       options_.vocab_size, options_.hidden_size);
 }
 
 }  // namespace glimpse::decode

@@ -47,20 +47,6 @@ void check_source(const Tensor& source, const Tensor& lengths) {
 
 }  // namespace
 
-std::string cell_name(nn::CellKind kind) {
-    switch (kind) {
-        case nn::CellKind::LSTM:
-            return "LSTM";
-        case nn::CellKind::GRU:
-            return "GRU";
-        case nn::CellKind::RNNTanh:
-            return "RNN";
-        case nn::CellKind::RNNReLU:
-            return "RNN(relu)";
-    }
-    return "?";
-}
-
 Encoder::Encoder(const EncoderOptions& options) : Module("Encoder"), options_(options) {
     if (options.vocab_size <= 0 || options.embedding_size <= 0 || options.hidden_size <= 0) {
         throw Error(
@@ -120,9 +106,9 @@ nn::LSTMState Encoder::bridge(const nn::RecurrentOutput& result) const {
 }
 
 std::string Encoder::extra_repr() const {
-    return fmt::format("{}, layers={}, bidirectional={}, bridge={}", cell_name(options_.cell),
-                       options_.num_layers, options_.bidirectional,
-                       options_.bridge == Bridge::Zero ? "zero" : "final");
+    return fmt::format("{}, layers={}, bidirectional={}, bridge={}",
+                       nn::cell_kind_name(options_.cell), options_.num_layers,
+                       options_.bidirectional, options_.bridge == Bridge::Zero ? "zero" : "final");
 }
 
 }  // namespace glimpse::decode

@@ -74,7 +74,4 @@ class Encoder : public nn::Module {
     std::shared_ptr<nn::Linear> bridge_c_;  // ... and LSTM only
 };
 
-// The name of a cell kind as the modules spell it: "LSTM", "GRU", "RNN" (tanh), "RNN(relu)".
-std::string cell_name(nn::CellKind kind);
-
 }  // namespace glimpse::decode

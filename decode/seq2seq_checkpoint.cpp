@@ -79,11 +79,12 @@ const std::vector<Field>& fields() {
         number_field("target_vocab", &C::target_vocab, "an integer"),
         number_field("embedding_size", &C::embedding_size, "an integer"),
         number_field("hidden_size", &C::hidden_size, "an integer"),
-        named_field<nn::CellKind>("cell", [](auto& c) -> auto& { return c.cell; },
-                                  {{nn::CellKind::LSTM, cell_name(nn::CellKind::LSTM)},
-                                   {nn::CellKind::GRU, cell_name(nn::CellKind::GRU)},
-                                   {nn::CellKind::RNNTanh, cell_name(nn::CellKind::RNNTanh)},
-                                   {nn::CellKind::RNNReLU, cell_name(nn::CellKind::RNNReLU)}}),
+        named_field<nn::CellKind>(
+            "cell", [](auto& c) -> auto& { return c.cell; },
+            {{nn::CellKind::LSTM, nn::cell_kind_name(nn::CellKind::LSTM)},
+             {nn::CellKind::GRU, nn::cell_kind_name(nn::CellKind::GRU)},
+             {nn::CellKind::RNNTanh, nn::cell_kind_name(nn::CellKind::RNNTanh)},
+             {nn::CellKind::RNNReLU, nn::cell_kind_name(nn::CellKind::RNNReLU)}}),
         number_field("num_layers", &C::num_layers, "an integer"),
         bool_field(
             "bidirectional", [](auto& c) -> auto& { return c.bidirectional; }),

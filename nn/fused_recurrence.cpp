@@ -604,4 +604,18 @@ FusedLayerResult fused_layer(CellKind kind, const Tensor& x, const Tensor& h0, c
     return views_of(result, layer->sizes, kind == CellKind::LSTM);
 }
 
+std::string cell_kind_name(CellKind kind) {
+    switch (kind) {
+        case CellKind::LSTM:
+            return "LSTM";
+        case CellKind::GRU:
+            return "GRU";
+        case CellKind::RNNTanh:
+            return "RNN";
+        case CellKind::RNNReLU:
+            return "RNN(relu)";
+    }
+    return "?";
+}
+
 }  // namespace glimpse::nn

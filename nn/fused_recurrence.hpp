@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <string>
+
 #include "core/tensor.hpp"
 #include "nn/recurrent_cell.hpp"
 
@@ -16,6 +18,8 @@ enum class CellKind { RNNTanh, RNNReLU, LSTM, GRU };
 
 int64_t gate_count(CellKind kind);             // G: 1 for the plain RNN, 4 for LSTM, 3 for GRU
 CellKind rnn_kind(Nonlinearity nonlinearity);  // RNNTanh or RNNReLU
+// The name of a cell kind as the modules spell it: "LSTM", "GRU", "RNN" (tanh), "RNN(relu)".
+std::string cell_kind_name(CellKind kind);
 
 struct FusedLayerResult {
     Tensor output;  // [B, T, D*H]: direction d's h_t in columns [d*H, (d+1)*H); 0 at padded steps

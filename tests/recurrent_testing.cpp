@@ -70,20 +70,6 @@ Tensors unroll(const HiddenStep& step, const Tensors& in) {
     return outs;
 }
 
-const char* kind_name(nn::CellKind kind) {
-    switch (kind) {
-        case nn::CellKind::LSTM:
-            return "LSTM";
-        case nn::CellKind::GRU:
-            return "GRU";
-        case nn::CellKind::RNNTanh:
-            return "RNN tanh";
-        case nn::CellKind::RNNReLU:
-            break;
-    }
-    return "RNN relu";
-}
-
 nn::RecurrentOptions LayerConfig::options() const {
     nn::RecurrentOptions options;
     options.num_layers = num_layers;

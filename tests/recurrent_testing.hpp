@@ -38,9 +38,6 @@ using HiddenStep = std::function<Tensor(const Tensor&, const Tensor&, const nn::
 // returns each step's h.
 Tensors unroll(const HiddenStep& step, const Tensors& in);
 
-// "LSTM", "GRU", "RNN tanh", "RNN relu".
-const char* kind_name(nn::CellKind kind);
-
 // A sequence layer's configuration for the tests.
 struct LayerConfig {
     nn::CellKind kind;

@@ -34,8 +34,8 @@ Tensor relu_rnn_composed_step(const Tensor& x, const Tensor& h, const CellWeight
 }
 
 std::string layer_name(const LayerConfig& c, const char* what) {
-    return fmt::format("{} layer {} [B {}, T {}, I {}, H {}]", kind_name(c.kind), what, c.batch,
-                       c.steps, c.input_size, c.hidden_size);
+    return fmt::format("{} layer {} [B {}, T {}, I {}, H {}]", nn::cell_kind_name(c.kind), what,
+                       c.batch, c.steps, c.input_size, c.hidden_size);
 }
 
 }  // namespace

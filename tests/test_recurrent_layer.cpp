@@ -32,8 +32,8 @@ std::vector<LayerConfig> configs(CellKind kind) {
 }
 
 std::string describe(const LayerConfig& c) {
-    return fmt::format("{}: B {}, T {}, I {}, H {}, {} layers{}{}", kind_name(c.kind), c.batch,
-                       c.steps, c.input_size, c.hidden_size, c.num_layers,
+    return fmt::format("{}: B {}, T {}, I {}, H {}, {} layers{}{}", nn::cell_kind_name(c.kind),
+                       c.batch, c.steps, c.input_size, c.hidden_size, c.num_layers,
                        c.bidirectional ? ", bidirectional" : "",
                        c.lengths.empty() ? "" : ", padded");
 }
@@ -82,7 +82,7 @@ TEST_CASE("recurrent layers: padded outputs are exactly zero, whatever the paddi
 TEST_CASE("recurrent layers: a padded step never changes a shorter sequence's final state") {
     Generator generator(23);
     for (CellKind kind : {CellKind::LSTM, CellKind::GRU, CellKind::RNNTanh}) {
-        INFO(kind_name(kind));
+        INFO(nn::cell_kind_name(kind));
         const LayerConfig padded{kind, 3, 6, 2, 3, 1, true, {6, 2, 4}};
         const Tensors inputs = layer_inputs(padded, generator);
         const Tensors batch = fused_layers(padded, inputs);
