@@ -39,6 +39,7 @@
 #include "decode/step_model.hpp"
 #include "decode/tasks.hpp"
 #include "decode/trainer.hpp"
+#include "decode/translate.hpp"
 #include "decode/tsv.hpp"
 #include "decode/vocab.hpp"
 #include "nn/checkpoint.hpp"

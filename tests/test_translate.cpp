@@ -1,0 +1,88 @@
+// decode/translate.hpp: text in, text out through a Seq2Seq and a search; exact match over
+// examples. An untrained model is enough: the tests compare the helpers with the searches they
+// wrap, not with right answers.
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/random.hpp"
+#include "decode/greedy.hpp"
+#include "decode/translate.hpp"
+
+using namespace glimpse;
+using namespace glimpse::decode;
+
+namespace {
+
+const std::vector<std::string> kSources = {"abc", "cabbage", "b", "acab"};
+
+struct Fixture {
+    Vocab source_vocab = Vocab::build({"abcdeg"}, Tokenization::Character);
+    Vocab target_vocab = Vocab::build({"xyz"}, Tokenization::Character);
+    Seq2Seq model{Seq2SeqConfig{.source_vocab = source_vocab.size(),
+                                .target_vocab = target_vocab.size(),
+                                .embedding_size = 6,
+                                .hidden_size = 8}};
+};
+
+DecodeOptions short_outputs() {
+    DecodeOptions options;
+    options.max_length = 6;
+    return options;
+}
+
+}  // namespace
+
+TEST_CASE("translate: greedy search's outputs as text, in order, whatever the batch size") {
+    manual_seed(11);
+    const Fixture f;
+    const Search search = greedy(short_outputs());
+    const std::vector<std::string> outputs =
+        translate(f.model, kSources, f.source_vocab, f.target_vocab, search, 3);
+    REQUIRE(outputs.size() == kSources.size());
+    for (std::size_t i = 0; i < kSources.size(); ++i) {
+        // The same sentence decoded alone, by greedy_search on the model directly.
+        const Batch one = source_batch({kSources[i]}, f.source_vocab);
+        const auto decoding = f.model.start_decoding(one.source, one.source_lengths);
+        const Hypothesis alone = greedy_search(*decoding, short_outputs()).at(0);
+        CHECK(outputs[i] == f.target_vocab.decode(alone.tokens));
+    }
+    CHECK(translate(f.model, kSources, f.source_vocab, f.target_vocab, search, 1) == outputs);
+    // Beam search with beam size 1 is greedy search.
+    BeamSearchOptions beam;
+    beam.beam_size = 1;
+    beam.max_length = 6;
+    CHECK(translate(f.model, kSources, f.source_vocab, f.target_vocab, best_of_beam(beam)) ==
+          outputs);
+}
+
+TEST_CASE("translation_exact_match: the share of examples translated exactly") {
+    manual_seed(12);
+    const Fixture f;
+    const Search search = greedy(short_outputs());
+    const std::vector<std::string> outputs =
+        translate(f.model, kSources, f.source_vocab, f.target_vocab, search);
+    std::vector<Example> examples;
+    for (std::size_t i = 0; i < kSources.size(); ++i) examples.push_back({kSources[i], outputs[i]});
+    CHECK(translation_exact_match(f.model, examples, f.source_vocab, f.target_vocab, search, 2) ==
+          1.0);
+    examples[1].target += "x";
+    CHECK(translation_exact_match(f.model, examples, f.source_vocab, f.target_vocab, search) ==
+          0.75);
+}
+
+TEST_CASE("translate: bad input is an error naming the function") {
+    manual_seed(13);
+    const Fixture f;
+    CHECK_THROWS_WITH_AS(translate(f.model, kSources, f.source_vocab, f.target_vocab, greedy(), 0),
+                         "translate: batch_size must be at least 1, got 0", Error);
+    CHECK_THROWS_WITH_AS(translation_exact_match(f.model, {}, f.source_vocab, f.target_vocab),
+                         "translation_exact_match: no examples", Error);
+    CHECK_THROWS_AS(translate(f.model, {"abc", ""}, f.source_vocab, f.target_vocab), Error);
+    const Search wrong_count = [](StepModel&) { return std::vector<Hypothesis>(1); };
+    CHECK_THROWS_WITH_AS(translate(f.model, kSources, f.source_vocab, f.target_vocab, wrong_count),
+                         "translate: the search returned 1 hypotheses for 4 sources", Error);
+}
