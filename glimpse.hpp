@@ -3,6 +3,7 @@
 
 #include "attention/additive.hpp"
 #include "attention/attention.hpp"
+#include "attention/batched_products.hpp"
 #include "attention/heatmap.hpp"
 #include "attention/local.hpp"
 #include "attention/location.hpp"
@@ -27,6 +28,8 @@
 #include "decode/dates.hpp"
 #include "decode/decode_options.hpp"
 #include "decode/decoder.hpp"
+#include "decode/decoder_bahdanau.hpp"
+#include "decode/decoder_luong.hpp"
 #include "decode/decoder_plain.hpp"
 #include "decode/encoder.hpp"
 #include "decode/exhaustive.hpp"

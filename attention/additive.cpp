@@ -6,8 +6,8 @@
 
 namespace glimpse::attention {
 
-Tensor additive_scores(const Tensor& projected_keys, const Tensor& projected_query,
-                       const Tensor& v_weight) {
+Tensor additive_scores_composed(const Tensor& projected_keys, const Tensor& projected_query,
+                                const Tensor& v_weight) {
     // [B, S, A] + [B, 1, A] -> tanh -> [B, S, A] @ [A, 1] -> [B, S, 1]
     const Tensor hidden = tanh(projected_keys + projected_query.unsqueeze(1));
     return nn::linear(hidden, v_weight).squeeze(2);

@@ -19,7 +19,14 @@
 namespace glimpse::attention {
 
 // v^T tanh(projected_keys + projected_query) for every position: projected_keys [B, S, A],
-// projected_query [B, A], v_weight [1, A] -> scores [B, S].
+// projected_query [B, A], v_weight [1, A] -> scores [B, S]. Two implementations that tests
+// prove equal:
+// - composed from core ops (add, tanh, linear): what to read; autograd derives the backward;
+// - fused (attention/additive_fused.cpp), what the scorers run: one pass over [B, S, A] with a
+//   vectorised tanh, and a hand-written backward, one pass too. The composed one makes three
+//   [B, S, A] tensors and passes over them six times; at every decoder step that adds up.
+Tensor additive_scores_composed(const Tensor& projected_keys, const Tensor& projected_query,
+                                const Tensor& v_weight);
 Tensor additive_scores(const Tensor& projected_keys, const Tensor& projected_query,
                        const Tensor& v_weight);
 

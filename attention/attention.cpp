@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "attention/batched_products.hpp"
 #include "attention/masked_softmax.hpp"
 #include "core/check.hpp"
 #include "core/error.hpp"
@@ -70,16 +71,6 @@ PreparedSource Attention::select_rows(const PreparedSource& source, const Tensor
         return x.defined() ? index_select(x, 0, rows) : Tensor();
     };
     return {pick(source.keys), pick(source.values), pick(source.mask), pick(source.projected)};
-}
-
-Tensor attend(const Tensor& weights, const Tensor& values) {
-    if (weights.dim() != 2 || values.dim() != 3 || weights.size(0) != values.size(0) ||
-        weights.size(1) != values.size(1)) {
-        throw Error(fmt::format("attend: weights {} and values {} must be [B, S] and [B, S, Hv]",
-                                describe(weights), describe(values)));
-    }
-    // [B, 1, S] @ [B, S, Hv] -> [B, 1, Hv]
-    return matmul(weights.unsqueeze(1), values).squeeze(1);
 }
 
 }  // namespace glimpse::attention

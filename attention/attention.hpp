@@ -34,13 +34,15 @@ struct PreparedSource {
 
 struct AttentionOutput {
     Tensor context;  // [B, Hv]: the weighted sum of the values
-    Tensor weights;  // [B, S]: a probability distribution over source positions
+    Tensor weights;  // [B, S]: a probability distribution over source positions (local-p's
+                     // is scaled down by its Gaussian: attention/local.hpp)
 };
 
 // Every scorer is a score function; the base does the rest of a step the same way for all:
 //   scores  = score(query, source, step)        [B, S], one number per source position
 //   weights = masked_softmax(scores, mask)      [B, S] (attention/masked_softmax.hpp)
-//   context = sum_s weights[b, s] values[b, s]  [B, Hv], one batched matmul
+//   context = attend(weights, values)           [B, Hv], sum_s weights[b, s] values[b, s]
+//                                               (attention/batched_products.hpp)
 // A scorer that needs more (local-p reweights by a Gaussian) overrides forward().
 class Attention : public nn::Module {
   public:
@@ -71,8 +73,5 @@ class Attention : public nn::Module {
     // Throws unless query is [B, query_size] for the source's B, of the keys' dtype.
     void check_query(const Tensor& query, const PreparedSource& source) const;
 };
-
-// The context of a step: weights [B, S] times values [B, S, Hv], summed over S -> [B, Hv].
-Tensor attend(const Tensor& weights, const Tensor& values);
 
 }  // namespace glimpse::attention

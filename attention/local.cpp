@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "attention/batched_products.hpp"
 #include "attention/masked_softmax.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
@@ -74,14 +75,15 @@ Tensor LocalAttention::centre(const Tensor& query, const PreparedSource& source,
                               int64_t step) const {
     check_query(query, source);
     const std::vector<int64_t> lengths = source_lengths(source);
-    std::vector<double> sizes(lengths.begin(), lengths.end());
+    const auto batch = static_cast<int64_t>(lengths.size());
+    std::vector<double> per_row(lengths.begin(), lengths.end());  // S_b
     if (mode == LocalMode::Monotonic) {
-        for (double& p : sizes) p = std::max(0.0, std::min(static_cast<double>(step), p - 1));
-        return tensor(sizes, {static_cast<int64_t>(sizes.size())}, query.dtype());
+        for (double& p : per_row) p = std::max(0.0, std::min(static_cast<double>(step), p - 1));
+        return tensor(per_row, {batch}, query.dtype());  // t, clamped into [0, S_b - 1]
     }
     // S_b * sigmoid(v_p^T tanh(W_p q)): [B, A] -> [B, 1] -> [B]
     const Tensor unit = sigmoid(position_v->forward(tanh(position_proj->forward(query))));
-    return unit.squeeze(1) * tensor(sizes, {static_cast<int64_t>(sizes.size())}, query.dtype());
+    return unit.squeeze(1) * tensor(per_row, {batch}, query.dtype());
 }
 
 AttentionOutput LocalAttention::forward(const Tensor& query, const PreparedSource& source,

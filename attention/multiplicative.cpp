@@ -4,13 +4,10 @@
 
 #include <cmath>
 
+#include "attention/batched_products.hpp"
 #include "core/ops.hpp"
 
 namespace glimpse::attention {
-
-Tensor dot_scores(const Tensor& keys, const Tensor& query) {
-    return matmul(keys, query.unsqueeze(2)).squeeze(2);  // [B, S, H] @ [B, H, 1] -> [B, S, 1]
-}
 
 DotAttention::DotAttention(int64_t size) : Attention("DotAttention", size, size) {}
 

@@ -7,7 +7,7 @@
 //               softmax out of its flat, saturated regime as d grows)
 //   general     score(q, k_s) = q^T W k_s                  (Luong et al. 2015)
 // For general, W k_s [B, S, Hq] does not depend on the query: prepare() computes it once, and
-// each step is then a dot product, as for dot. All three score a step with one batched matmul.
+// each step is then a dot product, as for dot: dot_scores (attention/batched_products.hpp).
 
 #include <cstdint>
 #include <memory>
@@ -17,9 +17,6 @@
 #include "nn/linear.hpp"
 
 namespace glimpse::attention {
-
-// keys [B, S, H] . query [B, H] -> scores [B, S]
-Tensor dot_scores(const Tensor& keys, const Tensor& query);
 
 // No parameters.
 class DotAttention : public Attention {

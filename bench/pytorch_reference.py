@@ -219,11 +219,55 @@ def seq2seq(torch):
              pytorch_beam5_ms=median_ms(lambda: model.beam(source, 5, steps), 9))
 
 
+def attention(torch):
+    """One decoder attention step (batch 64, source 25, query H, keys and values 2H, attention
+    size H), forward and backward, in ms, for Bahdanau and Luong general, H = 64 ... 512
+    (bench/bench_attention.cpp). The keys' projection is done once per batch, before the step:
+    the step starts from the projected keys, a leaf that receives its gradient."""
+    batch, source = 64, 25
+    for scorer in ("bahdanau", "general"):
+        for hidden in (64, 128, 256, 512):
+            torch.manual_seed(0)
+            values = torch.randn(batch, source, 2 * hidden, requires_grad=True)
+            query = torch.randn(batch, hidden, requires_grad=True)
+            upstream = torch.randn(batch, 2 * hidden + source)
+            # Weights on nn.Linear's scale, as glimpse's: a saturated tanh would make the
+            # backward run on denormal numbers, a different (slower) computation.
+            bound = 1 / hidden**0.5
+            if scorer == "bahdanau":
+                projected = (0.6 * torch.randn(batch, source, hidden)).requires_grad_()  # U k + b
+                query_weight = (bound * (2 * torch.rand(hidden, hidden) - 1)).requires_grad_()
+                v_weight = (bound * (2 * torch.rand(1, hidden) - 1)).requires_grad_()
+                leaves = [values, query, projected, query_weight, v_weight]
+
+                def scores():
+                    hidden_layer = torch.tanh(projected + (query @ query_weight.T).unsqueeze(1))
+                    return (hidden_layer @ v_weight.T).squeeze(2)
+            else:
+                projected = (0.6 * torch.randn(batch, source, hidden)).requires_grad_()  # W k
+                leaves = [values, query, projected]
+
+                def scores():
+                    return torch.bmm(projected, query.unsqueeze(2)).squeeze(2)
+
+            def step():
+                weights = torch.softmax(scores(), -1)
+                context = torch.bmm(weights.unsqueeze(1), values).squeeze(1)
+                torch.cat([context, weights], 1).backward(upstream)
+                for leaf in leaves:
+                    leaf.grad = None
+
+            with torch.enable_grad():
+                emit(bench="attention_step", scorer=scorer, hidden=hidden,
+                     pytorch_ms=median_ms(step, 50))
+
+
 SECTIONS = {
     "gemm": gemm,
     "autograd": autograd,
     "bilstm": bilstm,
     "seq2seq": seq2seq,
+    "attention": attention,
 }
 
 

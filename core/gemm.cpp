@@ -209,13 +209,36 @@ class Scratch {
 // p, the W values source(line, p) of its lines. An A block is packed as it is (W = MR, a line is
 // a row of A); a B panel is packed as B^T (W = NR, a line is a column of B). Lines past the end
 // are zeros: the micro-kernel computes them along with the others, and they are never stored.
+//
+// Which order reads memory in order depends on the layout. When the W values of one step are
+// neighbours in memory (a row-major B, a column-major A) they are copied step after step. When
+// each line is contiguous instead (a B read transposed: a weight W [out, in] multiplied as x W^T)
+// reading step after step would gather W values far apart at every step; so each line is read
+// along its length and scattered into its column of the sliver, a chunk of steps at a time so
+// that the part of the sliver being written stays in L1.
 template <int64_t W, typename T>
 void pack_slivers(Matrix<T> source, int64_t lines, int64_t depth, T* packed) {
-    for (int64_t first = 0; first < lines; first += W) {
+    constexpr int64_t kChunk = 64;  // steps per chunk: 64 x W values, 8 KiB for a float B
+    const bool lines_contiguous = source.col_stride == 1 && source.row_stride != 1;
+    for (int64_t first = 0; first < lines; first += W, packed += depth * W) {
         const int64_t valid = std::min(W, lines - first);
-        for (int64_t p = 0; p < depth; ++p, packed += W) {
-            for (int64_t i = 0; i < valid; ++i) packed[i] = source(first + i, p);
-            for (int64_t i = valid; i < W; ++i) packed[i] = T(0);
+        if (!lines_contiguous) {
+            for (int64_t p = 0; p < depth; ++p) {
+                T* step = packed + p * W;
+                for (int64_t i = 0; i < valid; ++i) step[i] = source(first + i, p);
+                for (int64_t i = valid; i < W; ++i) step[i] = T(0);
+            }
+            continue;
+        }
+        for (int64_t start = 0; start < depth; start += kChunk) {
+            const int64_t end = std::min(depth, start + kChunk);
+            for (int64_t i = 0; i < valid; ++i) {
+                const T* line = &source(first + i, 0);
+                for (int64_t p = start; p < end; ++p) packed[p * W + i] = line[p];
+            }
+            for (int64_t p = start; p < end; ++p) {
+                for (int64_t i = valid; i < W; ++i) packed[p * W + i] = T(0);
+            }
         }
     }
 }

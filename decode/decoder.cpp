@@ -56,8 +56,23 @@ void Decoder::register_cell(int64_t input_size) {
         "cell", make_cell(options_.cell, input_size, options_.hidden_size, options_.dtype));
 }
 
-attention::PreparedSource Decoder::prepare(const EncoderOutput&) const {
-    return {};
+void Decoder::register_attention(std::shared_ptr<attention::Attention> attention) {
+    if (!attention) throw Error(fmt::format("{}: the attention is missing", type_name()));
+    const int64_t keys = attention->key_size;
+    if (attention->query_size != options_.hidden_size ||
+        (keys != -1 && keys != options_.source_size)) {
+        throw Error(fmt::format(
+            "{}: the attention {} takes queries of {} and keys of {}; this decoder's queries "
+            "(its hidden state) have {} and its keys (the encoder's states) {}",
+            type_name(), attention->type_name(), attention->query_size, keys, options_.hidden_size,
+            options_.source_size));
+    }
+    attention_ = register_module("attention", std::move(attention));
+}
+
+attention::PreparedSource Decoder::prepare(const EncoderOutput& encoded) const {
+    if (!attention_) return {};
+    return attention_->prepare(encoded.outputs, encoded.outputs, encoded.mask);
 }
 
 DecoderState Decoder::initial_state(const EncoderOutput& encoded) const {
@@ -75,8 +90,8 @@ DecoderState Decoder::initial_state(const EncoderOutput& encoded) const {
 }
 
 attention::PreparedSource Decoder::select_source_rows(const attention::PreparedSource& source,
-                                                      const Tensor&) const {
-    return source;
+                                                      const Tensor& rows) const {
+    return attention_ ? attention_->select_rows(source, rows) : source;
 }
 
 Tensor Decoder::embed(const Tensor& tokens) const {

@@ -30,6 +30,7 @@ struct DecoderOptions {
     int64_t vocab_size = 0;
     int64_t embedding_size = 32;
     int64_t hidden_size = 64;
+    int64_t source_size = 0;  // D*H of the encoder's states: the size of an attention context
     nn::CellKind cell = nn::CellKind::LSTM;
     double dropout = 0.0;  // on the target embeddings and before the output layer, training only
     int64_t pad = 0;       // the padding token: its embedding stays zero
@@ -54,8 +55,9 @@ struct DecoderStep {
 
 class Decoder : public nn::Module {
   public:
-    // The source-only work, once per batch (attention's projected keys); nothing by default.
-    virtual attention::PreparedSource prepare(const EncoderOutput& encoded) const;
+    // The source-only work, once per batch: the attention's prepared source (keys and values
+    // the encoder's states, projected keys); nothing for a decoder without attention.
+    attention::PreparedSource prepare(const EncoderOutput& encoded) const;
     // The encoder's bridged state, zeros where it has none.
     virtual DecoderState initial_state(const EncoderOutput& encoded) const;
     // One step: tokens int64 [B] (y_{t-1}), the state after step t-1, the prepared source; t is
@@ -63,8 +65,8 @@ class Decoder : public nn::Module {
     virtual DecoderStep step(const Tensor& tokens, const DecoderState& state,
                              const attention::PreparedSource& source, int64_t t) const = 0;
     // The rows `rows` of a prepared source; the source itself for a decoder without attention.
-    virtual attention::PreparedSource select_source_rows(const attention::PreparedSource& source,
-                                                         const Tensor& rows) const;
+    attention::PreparedSource select_source_rows(const attention::PreparedSource& source,
+                                                 const Tensor& rows) const;
 
     const DecoderOptions& options() const { return options_; }
     std::string extra_repr() const override;
@@ -72,6 +74,9 @@ class Decoder : public nn::Module {
   protected:
     // Registers `embedding` [V, E] (padding_idx = pad).
     Decoder(std::string name, const DecoderOptions& options);
+    // Registers `attention`, checked to take the decoder's state as its query and the
+    // encoder's states as its keys.
+    void register_attention(std::shared_ptr<attention::Attention> attention);
     // Registers `cell`, of options().cell with `input_size` inputs.
     void register_cell(int64_t input_size);
 
@@ -79,10 +84,12 @@ class Decoder : public nn::Module {
     // The cell's step: x [B, I] and the state's (h, c) -> the new (h, c).
     nn::LSTMState advance(const Tensor& x, const DecoderState& state) const;
     Tensor drop(const Tensor& x) const;  // dropout(p = options().dropout) in training mode
+    const attention::Attention& attention() const { return *attention_; }
 
   private:
     DecoderOptions options_;
     std::shared_ptr<nn::Embedding> embedding_;
+    std::shared_ptr<attention::Attention> attention_;  // none for the plain decoder
     std::shared_ptr<nn::RecurrentCell> cell_;
 };
 

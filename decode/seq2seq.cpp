@@ -2,25 +2,53 @@
 
 #include <fmt/format.h>
 
+#include "attention/additive.hpp"
+#include "attention/multiplicative.hpp"
 #include "core/autograd.hpp"
 #include "core/check.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
+#include "decode/decoder_luong.hpp"
 #include "decode/decoder_plain.hpp"
 
 namespace glimpse::decode {
 
 namespace {
 
-std::shared_ptr<Decoder> make_decoder(const Seq2SeqConfig& c) {
+int64_t source_size(const Seq2SeqConfig& c) {
+    return c.hidden_size * (c.bidirectional ? 2 : 1);
+}
+
+std::shared_ptr<attention::Attention> default_scorer(const Seq2SeqConfig& c) {
+    if (c.attention == AttentionKind::None) return nullptr;
+    return make_scorer(c.scorer, c.hidden_size, source_size(c),
+                       c.attention_size > 0 ? c.attention_size : c.hidden_size, c.dtype);
+}
+
+std::shared_ptr<Decoder> make_decoder(const Seq2SeqConfig& c,
+                                      std::shared_ptr<attention::Attention> scorer) {
     const DecoderOptions options{.vocab_size = c.target_vocab,
                                  .embedding_size = c.embedding_size,
                                  .hidden_size = c.hidden_size,
+                                 .source_size = source_size(c),
                                  .cell = c.cell,
                                  .dropout = c.dropout,
                                  .pad = c.pad,
                                  .dtype = c.dtype};
-    return std::make_shared<PlainDecoder>(options);
+    switch (c.attention) {
+        case AttentionKind::None:
+            if (c.bridge == Bridge::Zero) {
+                throw Error(
+                    "Seq2Seq: a decoder without attention needs Bridge::Final: starting "
+                    "from zeros, it would never see the source");
+            }
+            return std::make_shared<PlainDecoder>(options);
+        case AttentionKind::Bahdanau:
+            return std::make_shared<BahdanauDecoder>(options, std::move(scorer), c.bahdanau_output);
+        case AttentionKind::Luong:
+            return std::make_shared<LuongDecoder>(options, std::move(scorer));
+    }
+    throw Error("Seq2Seq: unknown attention kind");
 }
 
 void check_batch(const Batch& batch) {
@@ -93,7 +121,39 @@ class Seq2SeqDecoding : public StepModel {
 
 }  // namespace
 
-Seq2Seq::Seq2Seq(const Seq2SeqConfig& config) : Module("Seq2Seq"), config_(config) {
+std::shared_ptr<attention::Attention> make_scorer(const std::string& name, int64_t query_size,
+                                                  int64_t key_size, int64_t attention_size,
+                                                  DType dtype) {
+    using namespace attention;
+    if (name == "bahdanau") {
+        return std::make_shared<BahdanauAttention>(query_size, key_size, attention_size, dtype);
+    }
+    if (name == "concat") {
+        return std::make_shared<ConcatAttention>(query_size, key_size, attention_size, dtype);
+    }
+    if (name == "general") return std::make_shared<GeneralAttention>(query_size, key_size, dtype);
+    if (name == "dot" || name == "scaled_dot") {
+        if (query_size != key_size) {
+            throw Error(
+                fmt::format("make_scorer: {} needs queries and keys of one size, got {} "
+                            "and {} (a bidirectional encoder's states are twice the "
+                            "decoder's: use general)",
+                            name, query_size, key_size));
+        }
+        if (name == "dot") return std::make_shared<DotAttention>(query_size);
+        return std::make_shared<ScaledDotAttention>(query_size);
+    }
+    throw Error(fmt::format(
+        "make_scorer: unknown scorer '{}' (bahdanau, concat, dot, scaled_dot, general)", name));
+}
+
+Seq2Seq::Seq2Seq(const Seq2SeqConfig& config) : Seq2Seq(config, default_scorer(config)) {}
+
+Seq2Seq::Seq2Seq(const Seq2SeqConfig& config, std::shared_ptr<attention::Attention> scorer)
+    : Module("Seq2Seq"), config_(config) {
+    if (config.attention == AttentionKind::None && scorer) {
+        throw Error("Seq2Seq: a scorer was given for a model without attention");
+    }
     encoder_ = register_module(
         "encoder", std::make_shared<Encoder>(EncoderOptions{.vocab_size = config.source_vocab,
                                                             .embedding_size = config.embedding_size,
@@ -105,7 +165,7 @@ Seq2Seq::Seq2Seq(const Seq2SeqConfig& config) : Module("Seq2Seq"), config_(confi
                                                             .dropout = config.dropout,
                                                             .pad = config.pad,
                                                             .dtype = config.dtype}));
-    decoder_ = register_module("decoder", make_decoder(config));
+    decoder_ = register_module("decoder", make_decoder(config, std::move(scorer)));
 }
 
 Tensor Seq2Seq::decode_target(const Batch& batch, double teacher_forcing_ratio,

@@ -12,16 +12,24 @@
 #include <cstdint>
 #include <memory>
 
+#include <string>
+
+#include "attention/attention.hpp"
 #include "core/random.hpp"
 #include "core/tensor.hpp"
 #include "decode/batch.hpp"
 #include "decode/decoder.hpp"
+#include "decode/decoder_bahdanau.hpp"
 #include "decode/encoder.hpp"
 #include "decode/step_model.hpp"
 #include "nn/fused_recurrence.hpp"
 #include "nn/module.hpp"
 
 namespace glimpse::decode {
+
+// Which decoder: none (decode/decoder_plain.hpp), Bahdanau's (decoder_bahdanau.hpp) or
+// Luong's (decoder_luong.hpp).
+enum class AttentionKind { None, Bahdanau, Luong };
 
 struct Seq2SeqConfig {
     int64_t source_vocab = 0;
@@ -32,14 +40,33 @@ struct Seq2SeqConfig {
     int64_t num_layers = 1;                  // the encoder's; the decoder is one cell
     bool bidirectional = false;              // the encoder
     Bridge bridge = Bridge::Final;           // how the decoder's initial state is made
+    AttentionKind attention = AttentionKind::Bahdanau;
+    std::string scorer = "bahdanau";      // make_scorer's names; ignored without attention
+    int64_t attention_size = 0;           // A of the additive scorers; 0: hidden_size
+    BahdanauOutput bahdanau_output = {};  // what Bahdanau's output layer reads
     double dropout = 0.0;
     int64_t pad = 0;  // the padding token of both vocabularies (Vocab::pad)
     DType dtype = DType::Float32;
 };
 
+// A scorer of attention/ by name, for queries of query_size and keys of key_size:
+//   "bahdanau"    v^T tanh(W q + U k), attention_size A    (attention/additive.hpp)
+//   "concat"      v^T tanh(W [q; k]), attention_size A
+//   "dot"         q . k          (query_size == key_size)  (attention/multiplicative.hpp)
+//   "scaled_dot"  q . k / sqrt(Hk)
+//   "general"     q^T W k
+std::shared_ptr<attention::Attention> make_scorer(const std::string& name, int64_t query_size,
+                                                  int64_t key_size, int64_t attention_size,
+                                                  DType dtype = DType::Float32);
+
 class Seq2Seq : public nn::Module {
   public:
+    // The scorer is make_scorer(config.scorer, ...) when config.attention is not None.
     explicit Seq2Seq(const Seq2SeqConfig& config);
+    // With a scorer made by the caller (any of attention/, local and location included): queries
+    // of config.hidden_size, keys of the encoder's state size (hidden_size, twice that when
+    // bidirectional). config.attention must be Bahdanau or Luong.
+    Seq2Seq(const Seq2SeqConfig& config, std::shared_ptr<attention::Attention> scorer);
 
     // The mean cross-entropy over the batch's non-pad target tokens. The decoder reads
     // batch.target_input and predicts batch.target_output. With teacher_forcing_ratio < 1

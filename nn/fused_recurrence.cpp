@@ -103,8 +103,10 @@ struct Layer {
     Tensor h0;                     // [D, B, H]
     Tensor c0;                     // [D, B, H] (LSTM)
     std::vector<CellWeights> weights;
-    // W_ih^T [I, G*H] and W_hh^T [H, G*H] of each direction, stored once per call: the GEMMs
-    // of the forward pass then read them row by row, which packs much faster than W's columns.
+    // W_ih^T [I, G*H] and W_hh^T [H, G*H] of each direction, stored once per call when the
+    // sequence has more than one step: the GEMMs of the forward pass then read them row by row,
+    // which packs much faster than W's columns. A single step (a cell) reads W itself instead:
+    // there, copying the transposes would cost more than the GEMMs save.
     std::vector<Tensor> w_ih_t, w_hh_t;
     std::vector<Saved> saved;
     Tensor result;  // [ output | h_n | c_n ], see the top of the file
@@ -146,8 +148,8 @@ struct Direction {
     const T* x;
     const T* w_ih;    // [G*H, I]
     const T* w_hh;    // [G*H, H]
-    const T* w_ih_t;  // [I, G*H]
-    const T* w_hh_t;  // [H, G*H]
+    const T* w_ih_t;  // [I, G*H], or null: then the GEMMs read w_ih transposed
+    const T* w_hh_t;  // [H, G*H], or null: then the GEMMs read w_hh transposed
     const T* b_ih;
     const T* b_hh;
     Steps<T> gates, hidden_gates, h_prev, c_prev;
@@ -188,8 +190,8 @@ Direction<T> direction_view(const Layer& layer, int64_t d) {
             layer.x.data<T>(),
             w.weight_ih.data<T>(),
             w.weight_hh.data<T>(),
-            layer.w_ih_t[d].data<T>(),
-            layer.w_hh_t[d].data<T>(),
+            data_or_null<T>(layer.w_ih_t[d]),
+            data_or_null<T>(layer.w_hh_t[d]),
             data_or_null<T>(w.bias_ih),
             data_or_null<T>(w.bias_hh),
             {saved.gates.data<T>(), n.steps, n.width()},
@@ -224,16 +226,35 @@ void copy_rows(Rows<const T> from, Rows<T> to, int64_t rows, int64_t cols) {
     for (int64_t b = 0; b < rows; ++b) std::copy_n(from.row(b), cols, to.row(b));
 }
 
-// c [m, n] = a [m, k] @ b [k, n] + bias [n] (added to every row; none when null). Each row of c
+// A weight matrix as the forward GEMMs read it: W^T [k, n] when stored, else W [n, k] itself,
+// read transposed.
+template <typename T>
+struct WeightT {
+    const T* w_t;  // [k, n], or null
+    const T* w;    // [n, k]
+    int64_t k, n;
+};
+
+// c [m, n] (+)= a [m, k] @ W^T, W^T [k, n] from `b`.
+template <typename T>
+void gemm_weight(int64_t m, Rows<const T> a, WeightT<T> b, Rows<T> c, bool accumulate) {
+    if (b.w_t != nullptr) {
+        kernels::gemm<T>(false, false, m, b.n, b.k, a.data, a.ld, b.w_t, b.n, c.data, c.ld,
+                         accumulate);
+    } else {
+        kernels::gemm<T>(false, true, m, b.n, b.k, a.data, a.ld, b.w, b.k, c.data, c.ld,
+                         accumulate);
+    }
+}
+
+// c [m, n] = a [m, k] @ W^T + bias [n] (added to every row; none when null). Each row of c
 // starts as the bias and the GEMM adds the product to it: one pass over c instead of two.
 template <typename T>
-void gemm_plus_bias(int64_t m, int64_t n, int64_t k, Rows<const T> a, Rows<const T> b, Rows<T> c,
-                    const T* bias) {
+void gemm_plus_bias(int64_t m, Rows<const T> a, WeightT<T> b, Rows<T> c, const T* bias) {
     if (bias != nullptr) {
-        for (int64_t row = 0; row < m; ++row) std::copy_n(bias, n, c.row(row));
+        for (int64_t row = 0; row < m; ++row) std::copy_n(bias, b.n, c.row(row));
     }
-    kernels::gemm<T>(false, false, m, n, k, a.data, a.ld, b.data, b.ld, c.data, c.ld,
-                     bias != nullptr);
+    gemm_weight<T>(m, a, b, c, bias != nullptr);
 }
 
 // out[j] = sum over rows of m[row, j]: the gradient of a bias added to every row.
@@ -262,7 +283,7 @@ void project_inputs(const Direction<T>& dir) {
             for (int64_t j = 0; j < W; ++j) bias[j] += dir.b_hh[j];
         }
     }
-    gemm_plus_bias<T>(n.batch * n.steps, W, n.input, {dir.x, n.input}, {dir.w_ih_t, W},
+    gemm_plus_bias<T>(n.batch * n.steps, {dir.x, n.input}, {dir.w_ih_t, dir.w_ih, n.input, W},
                       {dir.gates.data, W}, bias.empty() ? nullptr : bias.data());
 }
 
@@ -289,7 +310,8 @@ void forward_rows(const Direction<T>& dir, int64_t s) {
 template <typename Kernel, typename T>
 void forward_direction(const Direction<T>& dir) {
     const Sizes& n = dir.sizes;
-    const int64_t B = n.batch, H = n.hidden, W = n.width();
+    const int64_t B = n.batch, H = n.hidden;
+    const WeightT<T> w_hh{dir.w_hh_t, dir.w_hh, H, n.width()};
     project_inputs<Kernel>(dir);
     // The initial state goes into the slot of the first step.
     const int64_t first = dir.time(0);
@@ -302,12 +324,9 @@ void forward_direction(const Direction<T>& dir) {
         const int64_t t = dir.time(s);
         const Rows<T> h = dir.h_prev.at(t);
         if constexpr (Kernel::kHiddenGatesApart) {
-            gemm_plus_bias<T>(B, W, H, {h.data, h.ld}, {dir.w_hh_t, W}, dir.hidden_gates.at(t),
-                              dir.b_hh);
+            gemm_plus_bias<T>(B, {h.data, h.ld}, w_hh, dir.hidden_gates.at(t), dir.b_hh);
         } else {  // added to the gates' projection of x
-            const Rows<T> gates = dir.gates.at(t);
-            kernels::gemm<T>(false, false, B, W, H, h.data, h.ld, dir.w_hh_t, W, gates.data,
-                             gates.ld, true);
+            gemm_weight<T>(B, {h.data, h.ld}, w_hh, dir.gates.at(t), true);
         }
         forward_rows<Kernel>(dir, s);
     }
@@ -537,8 +556,9 @@ std::shared_ptr<Layer> make_layer(CellKind kind, const Tensor& x, const Tensor& 
     for (const CellWeights& w : directions) {
         layer->weights.push_back(
             {plain(w.weight_ih), plain(w.weight_hh), plain(w.bias_ih), plain(w.bias_hh)});
-        layer->w_ih_t.push_back(plain(w.weight_ih.t()));
-        layer->w_hh_t.push_back(plain(w.weight_hh.t()));
+        const bool transpose = x.size(1) > 1;
+        layer->w_ih_t.push_back(transpose ? plain(w.weight_ih.t()) : Tensor());
+        layer->w_hh_t.push_back(transpose ? plain(w.weight_hh.t()) : Tensor());
     }
     return layer;
 }

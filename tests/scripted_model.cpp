@@ -130,6 +130,28 @@ std::vector<ScriptedSentence> scripted_sentences(int64_t count, int64_t first) {
     return sentences;
 }
 
+void check_against_script(const Script& script, const ScriptedSentence& sentence,
+                          const decode::Hypothesis& hypothesis) {
+    const std::vector<int64_t>& tokens = hypothesis.tokens;
+    REQUIRE_FALSE(tokens.empty());
+    CHECK(hypothesis.finished == (tokens.back() == eos));
+    std::vector<float> attention;
+    double log_prob = 0.0;
+    for (std::size_t t = 0; t < tokens.size(); ++t) {
+        const ScriptedStep step =
+            script(sentence, std::vector<int64_t>(tokens.begin(), tokens.begin() + t));
+        log_prob += std::log(step.probs.at(static_cast<std::size_t>(tokens[t])));
+        for (double a : step.attention) attention.push_back(static_cast<float>(a));
+    }
+    CHECK(hypothesis.log_prob == doctest::Approx(log_prob).epsilon(1e-12));
+    REQUIRE(hypothesis.attention.defined() == !attention.empty());
+    if (!attention.empty()) {
+        const Tensor& a = hypothesis.attention;
+        CHECK(a.shape() == Shape{static_cast<int64_t>(tokens.size()), sentence.source_length});
+        CHECK(std::equal(attention.begin(), attention.end(), a.data<float>()));
+    }
+}
+
 void check_same_hypotheses(const decode::Hypothesis& a, const decode::Hypothesis& b) {
     CHECK(a.tokens == b.tokens);
     CHECK(a.finished == b.finished);

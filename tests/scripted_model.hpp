@@ -80,6 +80,12 @@ Script random_script(uint64_t seed, int64_t vocab_size, bool with_attention = tr
 // `count` sentences with ids first, first + 1, ... and source lengths 2, 3, 4, 2, 3, 4, ...
 std::vector<ScriptedSentence> scripted_sentences(int64_t count, int64_t first = 0);
 
+// CHECKs a hypothesis of `sentence` against its script, prefix by prefix: log_prob the sum of
+// the script's log-probabilities of its tokens, attention row t the script's attention after
+// tokens[0..t), finished exactly when it ends in <eos>.
+void check_against_script(const Script& script, const ScriptedSentence& sentence,
+                          const decode::Hypothesis& hypothesis);
+
 // CHECKs that two searches returned the same hypotheses: tokens, finished, log_prob, score and
 // attention, all exactly.
 void check_same_hypotheses(const decode::Hypothesis& a, const decode::Hypothesis& b);

@@ -163,8 +163,10 @@ TEST_CASE("beam_search: never extends a finished hypothesis nor feeds <sos> agai
     }
 }
 
-TEST_CASE("beam_search: n-best lists are sorted by score and carry attention [len, S]") {
-    ScriptedModel model(scripted_sentences(3), random_script(11, 6));
+TEST_CASE("beam_search: n-best lists sorted by score; tokens, log_prob and attention as scripted") {
+    const auto sentences = scripted_sentences(3);
+    const Script script = random_script(11, 6);
+    ScriptedModel model(sentences, script);
     BeamSearchOptions options;
     options.beam_size = 4;
     options.n_best = 4;
@@ -179,10 +181,10 @@ TEST_CASE("beam_search: n-best lists are sorted by score and carry attention [le
         for (std::size_t i = 0; i < list.size(); ++i) {
             const Hypothesis& h = list[i];
             if (i > 0) CHECK(list[i - 1].score >= h.score);
+            check_against_script(script, sentences[s], h);
+            // The score recomputed from the attention, by the formula of Wu et al.
             const auto length = static_cast<int64_t>(h.tokens.size());
-            REQUIRE(h.attention.shape() == Shape{length, model.source_length(s)});
-            // The score recomputed from the returned attention, by the paper's formula.
-            const std::vector<double> a = h.attention.to_vector();
+            const std::vector<double> a = h.attention.to_vector();  // [length, S]
             double coverage = 0.0;
             for (int64_t i_src = 0; i_src < model.source_length(s); ++i_src) {
                 double sum = 0.0;

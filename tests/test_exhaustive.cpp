@@ -75,6 +75,9 @@ TEST_CASE("beam_search with a beam holding every hypothesis equals exhaustive se
             CAPTURE(seed);
             CAPTURE(s);
             check_same_hypotheses(found.at(s), reference.at(s));
+            for (const Hypothesis& h : reference[s]) {
+                check_against_script(random_script(seed, vocab), sentences[s], h);
+            }
         }
     }
 }

@@ -59,13 +59,14 @@ void check_model(const std::string& name, const Seq2SeqConfig& config) {
         model.parameters());
 }
 
-Seq2SeqConfig small(nn::CellKind cell, bool bidirectional) {
+Seq2SeqConfig small(decode::AttentionKind attention, nn::CellKind cell, bool bidirectional) {
     return {.source_vocab = 7,
             .target_vocab = 6,
             .embedding_size = 3,
             .hidden_size = 3,
             .cell = cell,
             .bidirectional = bidirectional,
+            .attention = attention,
             .dtype = DType::Float64};
 }
 
@@ -73,7 +74,32 @@ Seq2SeqConfig small(nn::CellKind cell, bool bidirectional) {
 
 TEST_SUITE("gradcheck") {
     TEST_CASE("gradcheck: seq2seq loss without attention, padded batch, every parameter") {
-        check_model("plain decoder, biLSTM encoder bridged", small(nn::CellKind::LSTM, true));
-        check_model("plain decoder, GRU", small(nn::CellKind::GRU, false));
+        using decode::AttentionKind;
+        check_model("plain decoder, biLSTM encoder bridged",
+                    small(AttentionKind::None, nn::CellKind::LSTM, true));
+        check_model("plain decoder, GRU", small(AttentionKind::None, nn::CellKind::GRU, false));
+    }
+
+    TEST_CASE("gradcheck: seq2seq loss with Bahdanau's decoder, padded batch, every parameter") {
+        using decode::AttentionKind;
+        check_model("Bahdanau decoder, biLSTM encoder bridged",
+                    small(AttentionKind::Bahdanau, nn::CellKind::LSTM, true));
+        Seq2SeqConfig benchmark_like = small(AttentionKind::Bahdanau, nn::CellKind::LSTM, true);
+        benchmark_like.bridge = decode::Bridge::Zero;
+        benchmark_like.bahdanau_output = {.embedding = false};
+        check_model("Bahdanau decoder as the benchmark model (zero state, output [s; c])",
+                    benchmark_like);
+        check_model("Bahdanau decoder, GRU",
+                    small(AttentionKind::Bahdanau, nn::CellKind::GRU, false));
+    }
+
+    TEST_CASE("gradcheck: seq2seq loss with Luong's decoder, padded batch, every parameter") {
+        using decode::AttentionKind;
+        Seq2SeqConfig general = small(AttentionKind::Luong, nn::CellKind::LSTM, true);
+        general.scorer = "general";
+        check_model("Luong decoder, general, biLSTM encoder bridged", general);
+        Seq2SeqConfig dot = small(AttentionKind::Luong, nn::CellKind::RNNTanh, false);
+        dot.scorer = "dot";
+        check_model("Luong decoder, dot, RNN", dot);
     }
 }

@@ -69,6 +69,7 @@ TEST_CASE("greedy_search: a sentence alone or inside a batch gives the same outp
         const std::vector<Hypothesis> together = greedy_search(batch);
         CHECK(batch.extended_after_eos == 0);
         for (std::size_t s = 0; s < sentences.size(); ++s) {
+            check_against_script(random_script(seed, 7), sentences[s], together.at(s));
             ScriptedModel alone({sentences[s]}, random_script(seed, 7));
             check_same_hypotheses(greedy_search(alone).at(0), together.at(s));
         }

@@ -36,6 +36,7 @@ std::vector<NamedConfig> small_models() {
                              .target_vocab = kTargetVocab,
                              .embedding_size = 4,
                              .hidden_size = 5,
+                             .attention = decode::AttentionKind::None,
                              .dtype = DType::Float64};
     std::vector<NamedConfig> models;
     Seq2SeqConfig c = base;
@@ -49,6 +50,23 @@ std::vector<NamedConfig> small_models() {
     c.cell = nn::CellKind::RNNTanh;
     c.bidirectional = true;
     models.push_back({"plain, biRNN, bridged", c});
+    c = base;
+    c.attention = decode::AttentionKind::Bahdanau;
+    c.bidirectional = true;
+    models.push_back({"Bahdanau, biLSTM encoder bridged", c});
+    c.cell = nn::CellKind::GRU;
+    c.bridge = decode::Bridge::Zero;
+    c.bahdanau_output = {.embedding = false};
+    models.push_back({"Bahdanau, GRU, zero initial state, output [s; c]", c});
+    c = base;
+    c.attention = decode::AttentionKind::Luong;
+    c.scorer = "general";
+    c.bidirectional = true;
+    models.push_back({"Luong general, biLSTM encoder bridged", c});
+    c.bidirectional = false;
+    c.cell = nn::CellKind::GRU;
+    c.scorer = "dot";
+    models.push_back({"Luong dot, GRU", c});
     return models;
 }
 
@@ -93,6 +111,47 @@ TEST_CASE("Seq2Seq: PyTorch-like dotted parameter names") {
         "decoder.output.bias",
     };
     CHECK(names == expected);
+}
+
+TEST_CASE("Seq2Seq: the attention decoders' parameters, named after their modules") {
+    const auto names_of = [](const Seq2Seq& model) {
+        std::vector<std::string> names;
+        for (const auto& [name, value] : model.named_parameters()) {
+            if (name.starts_with("decoder.")) names.push_back(name);
+        }
+        return names;
+    };
+    Seq2SeqConfig config{.source_vocab = 5, .target_vocab = 4, .bidirectional = true};
+    const std::vector<std::string> bahdanau = {"decoder.embedding.weight",
+                                               "decoder.attention.query_proj.weight",
+                                               "decoder.attention.key_proj.weight",
+                                               "decoder.attention.key_proj.bias",
+                                               "decoder.attention.v.weight",
+                                               "decoder.cell.weight_ih",
+                                               "decoder.cell.weight_hh",
+                                               "decoder.cell.bias_ih",
+                                               "decoder.cell.bias_hh",
+                                               "decoder.output.weight",
+                                               "decoder.output.bias"};
+    CHECK(names_of(Seq2Seq(config)) == bahdanau);
+    // [s_t; c_t; emb] = 64 + 128 + 32 inputs by default, [s_t; c_t] when asked
+    CHECK(Seq2Seq(config).decoder().named_parameters().back().second.shape() == Shape{4});
+    config.bahdanau_output = {.embedding = false};
+    const auto parameters = Seq2Seq(config).named_parameters();
+    CHECK(parameters[parameters.size() - 2].second.shape() == Shape{4, 192});
+
+    config.attention = decode::AttentionKind::Luong;
+    config.scorer = "general";
+    const std::vector<std::string> luong = {"decoder.embedding.weight",
+                                            "decoder.attention.key_proj.weight",
+                                            "decoder.cell.weight_ih",
+                                            "decoder.cell.weight_hh",
+                                            "decoder.cell.bias_ih",
+                                            "decoder.cell.bias_hh",
+                                            "decoder.attention_output.linear_out.weight",
+                                            "decoder.output.weight",
+                                            "decoder.output.bias"};
+    CHECK(names_of(Seq2Seq(config)) == luong);
 }
 
 TEST_CASE("Seq2Seq: logits [B, T, V], a finite loss, and a gradient for every parameter") {
@@ -220,4 +279,38 @@ TEST_CASE("Seq2Seq: bad batches and sizes are reported") {
     CHECK_THROWS_WITH_AS(model.loss(batch), doctest::Contains("int64 [B, length]"), Error);
     CHECK_THROWS_WITH_AS(Seq2Seq({.source_vocab = 0, .target_vocab = 3}),
                          doctest::Contains("sizes must be positive"), Error);
+    CHECK_THROWS_WITH_AS(Seq2Seq({.source_vocab = 4,
+                                  .target_vocab = 3,
+                                  .bidirectional = true,
+                                  .attention = decode::AttentionKind::Luong,
+                                  .scorer = "dot"}),
+                         doctest::Contains("dot needs queries and keys of one size"), Error);
+    CHECK_THROWS_WITH_AS(Seq2Seq({.source_vocab = 4, .target_vocab = 3, .scorer = "cosine"}),
+                         doctest::Contains("unknown scorer 'cosine'"), Error);
+    CHECK_THROWS_WITH_AS(Seq2Seq({.source_vocab = 4,
+                                  .target_vocab = 3,
+                                  .bridge = decode::Bridge::Zero,
+                                  .attention = decode::AttentionKind::None}),
+                         doctest::Contains("needs Bridge::Final"), Error);
+    CHECK_THROWS_WITH_AS(
+        Seq2Seq({.source_vocab = 4, .target_vocab = 3, .hidden_size = 8},
+                decode::make_scorer("general", 8, 16, 8)),
+        doctest::Contains("keys of 16; this decoder's queries (its hidden state) have 8 and its "
+                          "keys (the encoder's states) 8"),
+        Error);
+}
+
+TEST_CASE("Seq2Seq: attention weights come with each decoding step, zero at padding") {
+    const decode::Batch batch = padded_batch(kSources, kTargets);
+    for (const auto& [name, config] : small_models()) {
+        if (config.attention == decode::AttentionKind::None) continue;
+        CAPTURE(name);
+        const Seq2Seq model(config);
+        auto decoding = model.start_decoding(batch.source, batch.source_lengths);
+        const Tensor weights =
+            decoding->step(batch.target_input.select(1, 0).contiguous()).attention;
+        REQUIRE(weights.shape() == Shape{3, 6});
+        CHECK(weights.select(0, 0).to_vector()[3] == 0.0);  // sentence 0 has 3 tokens
+        CHECK(std::abs(sum(weights.select(0, 2)).item() - 1.0) < 1e-12);
+    }
 }

@@ -91,10 +91,7 @@ int main(int argc, char** argv) {
                            .x_label = "step",
                            .y_label = "loss",
                            .log_y = true};
-    fmt::print("{}", chart_text(loss_chart));
-    const std::string loss_path = tutorial::output_path("04_loss_curve.svg");
-    chart_svg(loss_chart).save(loss_path);
-    fmt::print("written to {}\n", loss_path);
+    tutorial::draw(loss_chart, "04_loss_curve.svg");
 
     chapter.step("what the model learned");
     const double final_loss = nn::mse_loss(model.forward(x), y).item();
@@ -116,10 +113,8 @@ int main(int argc, char** argv) {
                           .x = grid_x,
                           .x_label = "x",
                           .y_label = "y"};
-    fmt::print("\n{}", chart_text(fit_chart, 60, 12));
-    const std::string fit_path = tutorial::output_path("04_fit.svg");
-    chart_svg(fit_chart).save(fit_path);
-    fmt::print("written to {}\n", fit_path);
+    fmt::print("\n");
+    tutorial::draw(fit_chart, "04_fit.svg", 60, 12);
 
     const bool learned = final_loss < initial_loss / 10;
     fmt::print("\nThe loss fell {:.0f}-fold: {}\n", initial_loss / final_loss,

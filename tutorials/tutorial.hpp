@@ -6,11 +6,17 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "core/chart.hpp"
+#include "core/tensor.hpp"
 
 namespace tutorial {
 
@@ -50,6 +56,26 @@ inline std::string output_path(std::string_view file) {
     const std::filesystem::path dir = std::filesystem::path("build") / "tutorial_output";
     std::filesystem::create_directories(dir);
     return (dir / file).string();
+}
+
+// The largest |a - b| over all elements: how far two computations of the same thing disagree.
+inline double max_abs_diff(const glimpse::Tensor& a, const glimpse::Tensor& b) {
+    const std::vector<double> av = a.to_vector();
+    const std::vector<double> bv = b.to_vector();
+    double largest = 0;
+    for (std::size_t i = 0; i < av.size(); ++i) {
+        largest = std::max(largest, std::abs(av[i] - bv[i]));
+    }
+    return largest;
+}
+
+// Draws a chart in the terminal, then writes it as an SVG picture to output_path(file).
+inline void draw(const glimpse::Chart& chart, std::string_view file, int width = 60,
+                 int height = 15) {
+    fmt::print("{}", glimpse::chart_text(chart, width, height));
+    const std::string path = output_path(file);
+    glimpse::chart_svg(chart).save(path);
+    fmt::print("written to {}\n", path);
 }
 
 }  // namespace tutorial
