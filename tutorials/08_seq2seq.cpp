@@ -10,9 +10,10 @@
 // batch as the decoder sees it under teacher forcing, the untrained model, training, then
 // greedy decoding of held-out strings step by step, and exact match.
 
+#include <fmt/ranges.h>
+
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "glimpse.hpp"
 #include "tutorials/tutorial.hpp"
@@ -52,9 +53,14 @@ int main(int argc, char** argv) {
     // test by the underlying sequence: no test string was ever seen in training.
     const TaskOptions task{.min_length = 3, .max_length = 8, .symbols = "abcdefghij"};
     const int64_t n_train = chapter.quick ? 2000 : 20000;
-    const int64_t n_test = chapter.quick ? 200 : 1000;
-    const TaskData data = make_task(Task::Reverse, n_train, n_test, 8, task);
-    fmt::print("{} training and {} test examples, e.g.\n", data.train.size(), data.test.size());
+    const int64_t n_validation = chapter.quick ? 50 : 200;
+    const TaskData data = make_task(Task::Reverse, n_train, n_validation + 1000, 8, task);
+    // The held-out strings are cut in two: a validation set that picks the best epoch while
+    // training, and a test set that only the final scores read.
+    const std::vector<Example> validation(data.test.begin(), data.test.begin() + n_validation);
+    const std::vector<Example> test(data.test.begin() + n_validation, data.test.end());
+    fmt::print("{} training, {} validation and {} test examples, e.g.\n", data.train.size(),
+               validation.size(), test.size());
     for (int i = 0; i < 4; ++i) {
         fmt::print("  {:>10} -> {}\n", data.train[i].source, data.train[i].target);
     }
@@ -97,7 +103,8 @@ int main(int argc, char** argv) {
     Seq2Seq model({.source_vocab = source_vocab.size(),
                    .target_vocab = target_vocab.size(),
                    .embedding_size = 32,
-                   .hidden_size = 128});
+                   .hidden_size = 128,
+                   .attention = AttentionKind::None});
     fmt::print("{}", model.summary());
 
     chapter.step("before training");
@@ -107,7 +114,7 @@ int main(int argc, char** argv) {
     fmt::print("loss on a batch: {:.4f}  (log V = log {} = {:.4f})\n",
                model.loss(train_batches[0]).item(), target_vocab.size(),
                std::log(static_cast<double>(target_vocab.size())));
-    const std::vector<Example> shown(data.test.begin(), data.test.begin() + 5);
+    const std::vector<Example> shown(test.begin(), test.begin() + 5);
     std::vector<std::string> shown_sources;
     for (const Example& e : shown) shown_sources.push_back(e.source);
     const std::vector<std::string> before =
@@ -118,26 +125,23 @@ int main(int argc, char** argv) {
 
     chapter.step("training");
     // decode::train: Adam, gradient clipping, and after each epoch the exact match of greedy
-    // decoding on the held-out strings; the best epoch's weights are kept.
+    // decoding on the validation strings; the best epoch's weights are kept.
     const TrainReport report = train(
         model, train_batches, [&](const Batch& b) { return model.loss(b); },
-        [&] { return translation_exact_match(model, data.test, source_vocab, target_vocab); },
+        [&] { return translation_exact_match(model, validation, source_vocab, target_vocab); },
         {.epochs = chapter.quick ? 2 : 8, .lr = 3e-3, .lr_decay = 0.85});
-    fmt::print("epoch  train loss  test exact match  seconds\n");
+    fmt::print("epoch  train loss  validation exact match  seconds\n");
     std::vector<double> losses, matches;
     for (const EpochReport& e : report.epochs) {
-        fmt::print("{:>5}  {:>10.4f}  {:>16.3f}  {:>7.1f}\n", e.epoch, e.train_loss, e.evaluation,
+        fmt::print("{:>5}  {:>10.4f}  {:>22.3f}  {:>7.1f}\n", e.epoch, e.train_loss, e.evaluation,
                    e.seconds);
         losses.push_back(e.train_loss);
         matches.push_back(e.evaluation);
     }
     const Chart curve{.title = "reversal without attention",
-                      .series = {{"train loss", losses}, {"test exact match", matches}},
+                      .series = {{"train loss", losses}, {"validation exact match", matches}},
                       .x_label = "epoch"};
-    fmt::print("{}", chart_text(curve, 50, 10));
-    const std::string curve_path = tutorial::output_path("08_training.svg");
-    chart_svg(curve).save(curve_path);
-    fmt::print("written to {}\n", curve_path);
+    tutorial::draw(curve, "08_training.svg", 50, 10);
 
     chapter.step("greedy decoding, one step at a time");
     // At test time there is no reference to feed. The decoder starts from <sos>, and at each step
@@ -168,8 +172,8 @@ int main(int argc, char** argv) {
         fmt::print("  {:>10} -> {:<10} {}\n", shown[i].source, after[i],
                    after[i] == shown[i].target ? "right" : "WRONG, wanted " + shown[i].target);
     }
-    const double test_match = translation_exact_match(model, data.test, source_vocab, target_vocab);
-    fmt::print("exact match on all {} test strings: {:.3f} (best epoch {})\n", data.test.size(),
+    const double test_match = translation_exact_match(model, test, source_vocab, target_vocab);
+    fmt::print("exact match on all {} test strings: {:.3f} (best epoch {})\n", test.size(),
                test_match, report.best_epoch);
 
     chapter.step("exact match by source length");
@@ -177,7 +181,7 @@ int main(int argc, char** argv) {
     // Tutorial 10 follows this to longer inputs, and shows attention removing the squeeze.
     fmt::print("length  examples  exact match\n");
     for (int64_t length = task.min_length; length <= task.max_length; ++length) {
-        const std::vector<Example> subset = of_length(data.test, length);
+        const std::vector<Example> subset = of_length(test, length);
         if (subset.empty()) continue;
         fmt::print("{:>6}  {:>8}  {:>11.3f}\n", length, subset.size(),
                    translation_exact_match(model, subset, source_vocab, target_vocab));
@@ -188,7 +192,7 @@ int main(int argc, char** argv) {
     // wrong token changes what follows (exposure bias). The same loss with the model's own
     // greedy predictions fed back (teacher_forcing_ratio 0) measures the gap.
     const std::vector<Batch> test_batches =
-        make_batches(data.test, source_vocab, target_vocab, {.batch_size = 200, .shuffle = false});
+        make_batches(test, source_vocab, target_vocab, {.batch_size = 200, .shuffle = false});
     double forced = 0, free_running = 0;
     {
         const NoGradGuard no_grad;

@@ -31,7 +31,8 @@ Seq2Seq make_model(const Vocab& source_vocab, const Vocab& target_vocab) {
     return Seq2Seq({.source_vocab = source_vocab.size(),
                     .target_vocab = target_vocab.size(),
                     .embedding_size = 16,
-                    .hidden_size = 64});
+                    .hidden_size = 64,
+                    .attention = AttentionKind::None});
 }
 
 std::vector<Example> shorter_than(const std::vector<Example>& examples, int64_t length) {
@@ -79,7 +80,11 @@ int main(int argc, char** argv) {
     // and `trained`, which continued from it. Search matters most when the model is unsure.
     const TaskOptions task{.min_length = 1, .max_length = 10, .symbols = "abcd"};
     const TaskData data =
-        make_task(Task::Reverse, chapter.quick ? 1500 : 8000, chapter.quick ? 300 : 1000, 11, task);
+        make_task(Task::Reverse, chapter.quick ? 1500 : 8000, chapter.quick ? 350 : 1200, 11, task);
+    // Validation strings pick the best epoch; test strings are only scored.
+    const std::size_t n_validation = chapter.quick ? 50 : 200;
+    const std::vector<Example> validation(data.test.begin(), data.test.begin() + n_validation);
+    const std::vector<Example> test(data.test.begin() + n_validation, data.test.end());
     std::vector<std::string> targets;
     for (const Example& e : data.train) targets.push_back(e.target);
     const Vocab source_vocab = Vocab::build(sources_of(data.train), Tokenization::Character);
@@ -91,24 +96,25 @@ int main(int argc, char** argv) {
     // `early` sees only its first 80 batches (40 in --quick); it is saved, loaded into `trained`
     // and trained on from there for whole epochs.
     Seq2Seq early = make_model(source_vocab, target_vocab);
-    const auto greedy_match = [&](const Seq2Seq& m) {
-        return translation_exact_match(m, data.test, source_vocab, target_vocab);
+    const auto greedy_match = [&](const Seq2Seq& m, const std::vector<Example>& examples) {
+        return translation_exact_match(m, examples, source_vocab, target_vocab);
     };
     train(
         early, {batches.begin(), batches.begin() + (chapter.quick ? 40 : 80)},
-        [&](const Batch& b) { return early.loss(b); }, [&] { return greedy_match(early); },
+        [&](const Batch& b) { return early.loss(b); },
+        [&] { return greedy_match(early, validation); },
         {.epochs = 1, .lr = 3e-3, .progress = false});
     nn::save_model(early, early_path);
     Seq2Seq trained = make_model(source_vocab, target_vocab);
     nn::load_model(trained, early_path);
     train(
         trained, batches, [&](const Batch& b) { return trained.loss(b); },
-        [&] { return greedy_match(trained); },
+        [&] { return greedy_match(trained, validation); },
         {.epochs = chapter.quick ? 2 : 4, .lr = 3e-3, .lr_decay = 0.8});
     fmt::print("{} training, {} test strings; target vocabulary {} tokens\n", data.train.size(),
-               data.test.size(), target_vocab.size());
+               test.size(), target_vocab.size());
     fmt::print("greedy exact match on the test strings: early {:.3f}, trained {:.3f}\n",
-               greedy_match(early), greedy_match(trained));
+               greedy_match(early, test), greedy_match(trained, test));
 
     chapter.step("greedy against beam search");
     // Beam size 1 is greedy search. A larger beam finds outputs of higher probability; whether
@@ -121,7 +127,7 @@ int main(int argc, char** argv) {
             BeamSearchOptions options;
             options.beam_size = k;
             fmt::print("{:<8} beam {:<3} {:>11.3f}\n", name, k,
-                       translation_exact_match(*model, data.test, source_vocab, target_vocab,
+                       translation_exact_match(*model, test, source_vocab, target_vocab,
                                                best_of_beam(options)));
         }
     }
@@ -129,7 +135,7 @@ int main(int argc, char** argv) {
     chapter.step("n-best lists");
     // Beam search keeps k hypotheses, so it can return up to k of them, ranked: an n-best list.
     // Each has its log-probability (the sum of its tokens') and its probability.
-    const std::vector<Example> shown(data.test.begin(), data.test.begin() + 2);
+    const std::vector<Example> shown(test.begin(), test.begin() + 2);
     for (const auto& [name, model] :
          {std::pair<const char*, const Seq2Seq*>{"early", &early}, {"trained", &trained}}) {
         const Batch batch = source_batch(sources_of(shown), source_vocab);
@@ -152,26 +158,33 @@ int main(int argc, char** argv) {
     chapter.step("sampling: temperature and top-k");
     // Sampling draws instead of searching. Temperature T divides the log-probabilities before
     // the softmax: T < 1 sharpens the distribution towards greedy, T > 1 flattens it. Top-k
-    // draws only among the k most probable tokens. Twenty samples of one source, trained model:
+    // draws only among the k most probable tokens. 200 samples of one source from the trained
+    // model (one batch of 200 copies), each setting from the same seed:
     const Example& source = shown[0];
-    const Batch one = source_batch({source.source}, source_vocab);
-    Generator generator(42);
+    constexpr int kSamples = 200;
+    const Batch copies =
+        source_batch(std::vector<std::string>(kSamples, source.source), source_vocab);
     fmt::print("source '{}', reference '{}'\n", source.source, source.target);
-    fmt::print("setting          distinct  right  samples (count)\n");
+    fmt::print("setting         distinct  right  most frequent (count)\n");
     const std::vector<std::tuple<std::string, double, int64_t>> settings = {
-        {"T = 0.5", 0.5, 0}, {"T = 1", 1.0, 0}, {"T = 2", 2.0, 0}, {"T = 1, top-2", 1.0, 2}};
+        {"T = 0.5", 0.5, 0}, {"T = 1", 1.0, 0}, {"T = 2", 2.0, 0}, {"T = 2, top-2", 2.0, 2}};
     for (const auto& [name, temperature, top_k] : settings) {
         SamplingOptions options;
         options.temperature = temperature;
         options.top_k = top_k;
+        Generator generator(42);
         std::map<std::string, int> counts;
-        for (int draw = 0; draw < 20; ++draw) {
-            const auto decoding = trained.start_decoding(one.source, one.source_lengths);
-            ++counts[target_vocab.decode(sample(*decoding, options, generator).at(0).tokens)];
+        const auto decoding = trained.start_decoding(copies.source, copies.source_lengths);
+        for (const Hypothesis& h : sample(*decoding, options, generator)) {
+            ++counts[target_vocab.decode(h.tokens)];
         }
+        std::vector<std::pair<int, std::string>> frequent;
+        for (const auto& [text, count] : counts) frequent.emplace_back(count, text);
+        std::sort(frequent.rbegin(), frequent.rend());
+        frequent.resize(std::min<std::size_t>(frequent.size(), 3));
         std::string listed;
-        for (const auto& [text, count] : counts) listed += fmt::format("'{}' x{}  ", text, count);
-        fmt::print("{:<16} {:>8}  {:>5}  {}\n", name, counts.size(), counts[source.target], listed);
+        for (const auto& [count, text] : frequent) listed += fmt::format("'{}' {}  ", text, count);
+        fmt::print("{:<15} {:>8}  {:>5}  {}\n", name, counts.size(), counts[source.target], listed);
     }
 
     chapter.step("the length penalty");
@@ -182,8 +195,8 @@ int main(int argc, char** argv) {
     // against the references'. A penalty moves the length; it cannot fix what the model has
     // not learnt.
     double reference_length = 0;
-    for (const Example& e : data.test) reference_length += static_cast<double>(e.target.size());
-    reference_length /= static_cast<double>(data.test.size());
+    for (const Example& e : test) reference_length += static_cast<double>(e.target.size());
+    reference_length /= static_cast<double>(test.size());
     fmt::print("penalty           exact match  mean length  (references: {:.3f})\n",
                reference_length);
     const std::vector<std::tuple<std::string, LengthPenalty, double>> penalties = {
@@ -196,13 +209,13 @@ int main(int argc, char** argv) {
         options.beam_size = 5;
         options.length_penalty = penalty;
         options.alpha = alpha;
-        const std::vector<std::string> outputs = translate(
-            early, sources_of(data.test), source_vocab, target_vocab, best_of_beam(options));
+        const std::vector<std::string> outputs =
+            translate(early, sources_of(test), source_vocab, target_vocab, best_of_beam(options));
         double length = 0;
         std::vector<std::string> references;
         for (std::size_t i = 0; i < outputs.size(); ++i) {
             length += static_cast<double>(outputs[i].size());
-            references.push_back(data.test[i].target);
+            references.push_back(test[i].target);
         }
         fmt::print("{:<17} {:>11.3f}  {:>11.3f}\n", name, exact_match(outputs, references),
                    length / static_cast<double>(outputs.size()));
@@ -215,7 +228,7 @@ int main(int argc, char** argv) {
     // gap says how much log-probability it lost. The strings come from both splits: search error
     // is about the search, not about generalisation.
     std::vector<Example> short_ones = shorter_than(data.train, 5);
-    const std::vector<Example> short_test = shorter_than(data.test, 5);
+    const std::vector<Example> short_test = shorter_than(test, 5);
     short_ones.insert(short_ones.end(), short_test.begin(), short_test.end());
     if (chapter.quick) short_ones.resize(std::min<std::size_t>(short_ones.size(), 60));
     const Batch batch = source_batch(sources_of(short_ones), source_vocab);
