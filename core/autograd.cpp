@@ -63,9 +63,41 @@ std::vector<Node*> reverse_topological_order(Node* root) {
     return post_order;
 }
 
+// True when `sum` is a buffer that nothing but this one handle can see: no other tensor shares
+// its storage, and it is contiguous (so no element stands for several, as in an expand).
+bool owned_alone(const Tensor& sum) {
+    return sum.impl_ptr().use_count() == 1 && sum.impl()->storage.use_count() == 1 &&
+           sum.is_contiguous();
+}
+
+// sum += grad. In place when `sum` is owned alone, so that a tensor read by many ops (the
+// encoder states, read at every decoder step; a weight used at every step) gets one buffer for
+// its gradient instead of a new one per reader. Otherwise, as when `sum` is a gradient an op
+// returned and may still share, a fresh sum.
+void add_into(Tensor& sum, const Tensor& grad) {
+    if (!owned_alone(sum) || sum.shape() != grad.shape() || sum.dtype() != grad.dtype() ||
+        !is_floating(sum.dtype())) {
+        sum = add(sum, grad);
+        return;
+    }
+    const Tensor addend = grad.contiguous();
+    dispatch_floating(sum.dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        T* out = sum.data<T>();
+        const T* in = addend.data<T>();
+        const int64_t n = sum.numel();
+#pragma omp simd
+        for (int64_t i = 0; i < n; ++i) out[i] += in[i];
+    });
+}
+
 void accumulate_into_leaf(TensorImpl& leaf, const Tensor& grad) {
     // A fresh buffer (clone) so that .grad never aliases a tensor the user or a graph holds.
-    leaf.grad = leaf.grad.defined() ? add(leaf.grad, grad) : grad.clone();
+    if (leaf.grad.defined()) {
+        add_into(leaf.grad, grad);
+    } else {
+        leaf.grad = grad.clone();
+    }
 }
 
 // The gradient that `node` sends to input `i`, summed back to the input's shape if the op
@@ -104,7 +136,11 @@ void backpropagate_node(Node& node, bool retain_graph) {
             accumulate_into_leaf(*edge.leaf, grad);
         } else {
             Tensor& slot = edge.node->grad_output;
-            slot = slot.defined() ? add(slot, grad) : grad;
+            if (slot.defined()) {
+                add_into(slot, grad);
+            } else {
+                slot = grad;
+            }
         }
     }
     if (!retain_graph) node.backward = nullptr;  // frees the tensors it saved

@@ -69,14 +69,17 @@ void check_batch(const Batch& batch) {
 }
 
 // One source batch being decoded: the decoder's state, one row per hypothesis, and the prepared
-// source, whose rows follow the hypotheses.
+// source, whose rows follow the hypotheses' sentences.
 class Seq2SeqDecoding : public StepModel {
   public:
     Seq2SeqDecoding(const Decoder& decoder, const EncoderOutput& encoded)
         : decoder_(decoder),
           lengths_(encoded.lengths),
-          source_(decoder.prepare(encoded)),
-          state_(decoder.initial_state(encoded)) {}
+          sentences_(decoder.prepare(encoded)),
+          source_(sentences_),
+          state_(decoder.initial_state(encoded)) {
+        for (int64_t b = 0; b < batch_size(); ++b) sentence_of_row_.push_back(b);
+    }
 
     int64_t batch_size() const override { return static_cast<int64_t>(lengths_.size()); }
     int64_t source_length(int64_t b) const override {
@@ -107,14 +110,34 @@ class Seq2SeqDecoding : public StepModel {
             throw Error(fmt::format("StepModel::select_rows: rows must be int64 [N], got {}",
                                     describe(rows)));
         }
+        const auto current = static_cast<int64_t>(sentence_of_row_.size());
+        std::vector<int64_t> sentences;
+        for (double r : rows.to_vector()) {
+            const auto row = static_cast<int64_t>(r);
+            if (row < 0 || row >= current) {
+                throw Error(
+                    fmt::format("StepModel::select_rows: row {} is outside [0, {})", row, current));
+            }
+            sentences.push_back(sentence_of_row_[static_cast<std::size_t>(row)]);
+        }
         state_ = decode::select_rows(state_, rows);
-        source_ = decoder_.select_source_rows(source_, rows);
+        // Rows of one sentence share its source: the source is reindexed only when the
+        // sentences of the rows change (beam search's first step, a sentence leaving), not at
+        // every reordering of the hypotheses within their sentences.
+        if (sentences != sentence_of_row_) {
+            std::vector<double> indices(sentences.begin(), sentences.end());
+            source_ = decoder_.select_source_rows(
+                sentences_, tensor(indices, {static_cast<int64_t>(indices.size())}, DType::Int64));
+            sentence_of_row_ = std::move(sentences);
+        }
     }
 
   private:
     const Decoder& decoder_;
     std::vector<int64_t> lengths_;
-    attention::PreparedSource source_;
+    attention::PreparedSource sentences_;  // one row per sentence, as prepared
+    attention::PreparedSource source_;     // one row per current row
+    std::vector<int64_t> sentence_of_row_;
     DecoderState state_;
     int64_t t_ = 0;
 };

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "core/check.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
@@ -31,6 +33,12 @@ void check_embedding(const Tensor& indices, const Tensor& weight) {
     }
 }
 
+bool contains(const Tensor& indices, int64_t value) {
+    const Tensor flat = indices.contiguous();  // int64 [K]
+    const int64_t* data = flat.data<int64_t>();
+    return std::find(data, data + flat.numel(), value) != data + flat.numel();
+}
+
 }  // namespace
 
 Tensor embedding(const Tensor& indices, const Tensor& weight, std::optional<int64_t> padding_idx) {
@@ -39,7 +47,10 @@ Tensor embedding(const Tensor& indices, const Tensor& weight, std::optional<int6
         normalized_padding("embedding", padding_idx, weight.size(0));
     const Tensor flat = indices.reshape({-1});    // [K]
     Tensor rows = index_select(weight, 0, flat);  // [K, dim]
-    if (padding) {
+    // Only a batch that looks up the padding row needs the mask (a batch without padding, or
+    // any batch under no-grad, does not).
+    const bool pads = padding && rows.requires_grad() && contains(flat, *padding);
+    if (pads) {
         // Where the index is the padding row, take the same values cut from the graph: no
         // gradient reaches the padding row.
         const Tensor is_padding = eq(flat, scalar_tensor(*padding, DType::Int64)).unsqueeze(1);

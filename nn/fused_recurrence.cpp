@@ -533,8 +533,10 @@ Tensor plain(const Tensor& t) {
 // x's plain value with the steps past each sequence's length set to zero: whatever the padding
 // holds (even NaN) then never reaches the weights' gradient through 0 * padding.
 Tensor plain_without_padding(const Tensor& x, const std::vector<int64_t>& lengths) {
-    if (lengths.empty()) return plain(x);
     const int64_t batch = x.size(0), steps = x.size(1);
+    const bool padded =
+        std::any_of(lengths.begin(), lengths.end(), [&](int64_t n) { return n < steps; });
+    if (!padded) return plain(x);
     std::vector<double> padding(batch * steps);
     for (int64_t b = 0; b < batch; ++b) {
         for (int64_t t = lengths[b]; t < steps; ++t) padding[b * steps + t] = 1;

@@ -33,6 +33,22 @@ TEST_CASE("autograd: gradients accumulate until zeroed") {
     CHECK_FALSE(x.grad().defined());
 }
 
+TEST_CASE("autograd: sums of gradients never write into a tensor someone else holds") {
+    Tensor x = tensor({1.0, 2.0}, {2}).requires_grad_();
+    const Tensor y = x * 1.0;
+    // y has four readers: its gradient is summed three times; add's backward hands the same
+    // gradient to both of its inputs, so the first two terms share one buffer
+    sum((y + y) * 2.0 + y * y).backward();
+    CHECK(x.grad().to_vector() == std::vector<double>{6.0, 8.0});  // 4 + 2y
+    const Tensor held = x.grad();
+    sum(x * 3.0).backward();  // accumulates into .grad while the user holds the old one
+    CHECK(held.to_vector() == std::vector<double>{6.0, 8.0});
+    CHECK(x.grad().to_vector() == std::vector<double>{9.0, 11.0});
+    sum(x * 3.0).backward();  // .grad now held by nobody else: summed in its own buffer
+    CHECK(x.grad().to_vector() == std::vector<double>{12.0, 14.0});
+    CHECK(held.to_vector() == std::vector<double>{6.0, 8.0});
+}
+
 TEST_CASE("autograd: a 10,000-step recurrence runs backward and frees without recursion") {
     Tensor w = tensor({0.999}, {1}, DType::Float64).requires_grad_();
     Tensor h = tensor({1.0}, {1}, DType::Float64);

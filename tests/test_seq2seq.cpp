@@ -266,7 +266,38 @@ TEST_CASE("Seq2Seq: select_rows makes each new row continue the old row it names
         const Tensor next = index_select(batch.target_input.select(1, 1), 0, rows);
         const Tensor log_probs = decoding->step(next).log_probs;  // [4, V]
         CHECK(max_difference(log_probs, index_select(expected.select(1, 1), 0, rows)) < 1e-12);
+        // a reordering within the sentences, then sentence 0 leaves
+        const Tensor within = tensor({0, 2, 1, 3}, {4}, DType::Int64);
+        decoding->select_rows(within);
+        const Tensor third = index_select(batch.target_input.select(1, 2), 0, rows);
+        const Tensor after = decoding->step(index_select(third, 0, within)).log_probs;
+        CHECK(after.size(0) == 4);
+        decoding->select_rows(tensor({0, 3}, {2}, DType::Int64));  // sentences 2 and 1
+        const Tensor fourth = tensor({batch.target_input.select(0, 2).select(0, 3).item(),
+                                      batch.target_input.select(0, 1).select(0, 3).item()},
+                                     {2}, DType::Int64);
+        const Tensor last = decoding->step(fourth).log_probs;
+        CHECK(max_difference(last.select(0, 0), expected.select(0, 2).select(0, 3)) < 1e-12);
+        CHECK(max_difference(last.select(0, 1), expected.select(0, 1).select(0, 3)) < 1e-12);
+        CHECK_THROWS_WITH_AS(decoding->select_rows(tensor({2}, {1}, DType::Int64)),
+                             doctest::Contains("row 2 is outside [0, 2)"), Error);
     }
+}
+
+TEST_CASE("Seq2Seq: dropout acts in training mode only") {
+    const decode::Batch batch = padded_batch(kSources, kTargets);
+    Seq2SeqConfig config = small_models()[3].config;  // Bahdanau, biLSTM, 2 layers of dropout
+    config.num_layers = 2;
+    manual_seed(8);
+    const Seq2Seq plain(config);
+    config.dropout = 0.5;
+    manual_seed(8);  // the same weights: dropout draws nothing when the model is made
+    Seq2Seq dropped(config);
+    const double first = dropped.loss(batch).item();
+    CHECK(first != dropped.loss(batch).item());  // a new mask each time
+    CHECK(first != plain.loss(batch).item());
+    dropped.eval();
+    CHECK(dropped.loss(batch).item() == plain.loss(batch).item());
 }
 
 TEST_CASE("Seq2Seq: bad batches and sizes are reported") {
