@@ -1,44 +1,64 @@
 #pragma once
-// Strings in, strings out: a trained Seq2Seq model with its vocabularies, decoding sources in
-// batches with greedy or beam search (decode/greedy.hpp, decode/beam_search.hpp), and its exact
-// match on held-out examples.
+// Strings in, strings out: what the tutorials and the demo do with a trained Seq2Seq. Sources are
+// encoded with the source vocabulary, cut into batches in their order, decoded by a search, and
+// (for translate) turned back into text with the target vocabulary.
 //
-//     auto outputs = decode::greedy_translate(model, source_vocab, {"3rd of May 1979"});
-//     target_vocab.decode(outputs[0].tokens)   // "1979-05-03"
+//   auto outputs = decode::translate(model, {"3rd of May 1979"}, source_vocab, target_vocab);
+//   double em = decode::translation_exact_match(model, data.test, source_vocab, target_vocab);
+//   auto lists = decode::beam_translate(model, {"3rd of May 1979"}, source_vocab, beam);
+//   // lists[0][0].tokens, .score, .attention: the best hypothesis, for n-best lists and heatmaps
 //
-// Sentences are decoded batch_size at a time in the order given; each sentence's result does not
-// depend on the others in its batch (padding is masked), so the results are the same for any
-// batch size.
+// Each sentence's result does not depend on the others in its batch (padding is masked), so the
+// results are the same for any batch size. The model is used as it is: call model.eval() first
+// if it has dropout.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "decode/batch.hpp"
 #include "decode/beam_search.hpp"
 #include "decode/dataset.hpp"
 #include "decode/decode_options.hpp"
 #include "decode/hypothesis.hpp"
 #include "decode/seq2seq.hpp"
+#include "decode/step_model.hpp"
 #include "decode/vocab.hpp"
 
 namespace glimpse::decode {
 
-// One hypothesis per source, in order. A character that the source vocabulary lacks is read as
-// <unk> (unknown_tokens() finds them first); an empty source is an error.
-std::vector<Hypothesis> greedy_translate(const Seq2Seq& model, const Vocab& source_vocab,
+// A search that gives one hypothesis per sentence of the model's batch, in batch order.
+using Search = std::function<std::vector<Hypothesis>(StepModel&)>;
+
+Search greedy(const DecodeOptions& options = {});       // greedy_search
+Search best_of_beam(const BeamSearchOptions& options);  // the first of each n-best list
+
+// The sources as a batch in their order, with empty targets: what start_decoding reads.
+// An empty source is an error.
+Batch source_batch(const std::vector<std::string>& sources, const Vocab& source_vocab);
+
+// One hypothesis (greedy) or n-best list (beam) per source, in order. A character that the source
+// vocabulary lacks is read as <unk> (unknown_tokens() finds them first).
+std::vector<Hypothesis> greedy_translate(const Seq2Seq& model,
                                          const std::vector<std::string>& sources,
+                                         const Vocab& source_vocab,
                                          const DecodeOptions& options = {},
                                          int64_t batch_size = 256);
-// One n-best list per source, in order.
-std::vector<NBestList> beam_translate(const Seq2Seq& model, const Vocab& source_vocab,
-                                      const std::vector<std::string>& sources,
+std::vector<NBestList> beam_translate(const Seq2Seq& model, const std::vector<std::string>& sources,
+                                      const Vocab& source_vocab,
                                       const BeamSearchOptions& options = {},
                                       int64_t batch_size = 64);
 
-// The fraction (0..1) of examples whose greedy translation is exactly their target.
-double greedy_exact_match(const Seq2Seq& model, const Vocab& source_vocab,
-                          const Vocab& target_vocab, const std::vector<Example>& examples,
-                          const DecodeOptions& options = {}, int64_t batch_size = 256);
+// Each source's output text, in the sources' order, decoded batch_size sources at a time.
+std::vector<std::string> translate(const Seq2Seq& model, const std::vector<std::string>& sources,
+                                   const Vocab& source_vocab, const Vocab& target_vocab,
+                                   const Search& search = greedy(), int64_t batch_size = 64);
+
+// Fraction (0..1) of the examples whose translation equals their target exactly.
+double translation_exact_match(const Seq2Seq& model, const std::vector<Example>& examples,
+                               const Vocab& source_vocab, const Vocab& target_vocab,
+                               const Search& search = greedy(), int64_t batch_size = 64);
 
 // The tokens of `text` that `vocab` lacks, each once, in order of appearance.
 std::vector<std::string> unknown_tokens(const Vocab& vocab, const std::string& text);

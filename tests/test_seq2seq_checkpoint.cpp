@@ -103,8 +103,8 @@ TEST_CASE("seq2seq checkpoint: a loaded model translates exactly as the saved on
 
         const std::vector<std::string> sources = sources_of(kExamples);
         const DecodeOptions options{.max_length = 12};
-        const auto before = greedy_translate(*t.model, t.source_vocab, sources, options);
-        const auto after = greedy_translate(*loaded.model, loaded.source_vocab, sources, options);
+        const auto before = greedy_translate(*t.model, sources, t.source_vocab, options);
+        const auto after = greedy_translate(*loaded.model, sources, loaded.source_vocab, options);
         REQUIRE(after.size() == before.size());
         for (std::size_t i = 0; i < before.size(); ++i) check_same_hypothesis(before[i], after[i]);
 
@@ -112,8 +112,8 @@ TEST_CASE("seq2seq checkpoint: a loaded model translates exactly as the saved on
         beam.max_length = 12;
         beam.beam_size = 4;
         beam.n_best = 3;
-        const auto lists_before = beam_translate(*t.model, t.source_vocab, sources, beam);
-        const auto lists_after = beam_translate(*loaded.model, loaded.source_vocab, sources, beam);
+        const auto lists_before = beam_translate(*t.model, sources, t.source_vocab, beam);
+        const auto lists_after = beam_translate(*loaded.model, sources, loaded.source_vocab, beam);
         for (std::size_t i = 0; i < lists_before.size(); ++i) {
             REQUIRE(lists_after[i].size() == lists_before[i].size());
             for (std::size_t k = 0; k < lists_before[i].size(); ++k) {
@@ -124,7 +124,7 @@ TEST_CASE("seq2seq checkpoint: a loaded model translates exactly as the saved on
         // The weights did come from the file: a fresh model of the same config translates
         // with other probabilities.
         const Seq2Seq fresh(t.model->config());
-        const auto fresh_out = greedy_translate(fresh, t.source_vocab, sources, options);
+        const auto fresh_out = greedy_translate(fresh, sources, t.source_vocab, options);
         CHECK(fresh_out[0].log_prob != before[0].log_prob);
     }
 }

@@ -1,5 +1,6 @@
-// Strings in, strings out: batching does not change a translation, exact match counts whole
-// strings, unknown characters are found.
+// decode/translate.hpp: text in, text out through a Seq2Seq and a search; exact match over
+// examples; batching never changes a translation; unknown characters are found. An untrained model
+// is enough: the tests compare the helpers with the searches they wrap, not with right answers.
 
 #include <doctest/doctest.h>
 
@@ -8,12 +9,30 @@
 
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "decode/greedy.hpp"
 #include "decode/translate.hpp"
 
 using namespace glimpse;
 using namespace glimpse::decode;
 
 namespace {
+
+const std::vector<std::string> kSources = {"abc", "cabbage", "b", "acab"};
+
+struct Fixture {
+    Vocab source_vocab = Vocab::build({"abcdeg"}, Tokenization::Character);
+    Vocab target_vocab = Vocab::build({"xyz"}, Tokenization::Character);
+    Seq2Seq model{Seq2SeqConfig{.source_vocab = source_vocab.size(),
+                                .target_vocab = target_vocab.size(),
+                                .embedding_size = 6,
+                                .hidden_size = 8}};
+};
+
+DecodeOptions short_outputs() {
+    DecodeOptions options;
+    options.max_length = 6;
+    return options;
+}
 
 Seq2Seq small_model(const Vocab& source, const Vocab& target) {
     manual_seed(3);
@@ -26,15 +45,66 @@ Seq2Seq small_model(const Vocab& source, const Vocab& target) {
 
 }  // namespace
 
-TEST_CASE("translate: the same hypotheses whatever the batch size") {
+TEST_CASE("translate: greedy search's outputs as text, in order, whatever the batch size") {
+    manual_seed(11);
+    const Fixture f;
+    const Search search = greedy(short_outputs());
+    const std::vector<std::string> outputs =
+        translate(f.model, kSources, f.source_vocab, f.target_vocab, search, 3);
+    REQUIRE(outputs.size() == kSources.size());
+    for (std::size_t i = 0; i < kSources.size(); ++i) {
+        // The same sentence decoded alone, by greedy_search on the model directly.
+        const Batch one = source_batch({kSources[i]}, f.source_vocab);
+        const auto decoding = f.model.start_decoding(one.source, one.source_lengths);
+        const Hypothesis alone = greedy_search(*decoding, short_outputs()).at(0);
+        CHECK(outputs[i] == f.target_vocab.decode(alone.tokens));
+    }
+    CHECK(translate(f.model, kSources, f.source_vocab, f.target_vocab, search, 1) == outputs);
+    // Beam search with beam size 1 is greedy search.
+    BeamSearchOptions beam;
+    beam.beam_size = 1;
+    beam.max_length = 6;
+    CHECK(translate(f.model, kSources, f.source_vocab, f.target_vocab, best_of_beam(beam)) ==
+          outputs);
+}
+
+TEST_CASE("translation_exact_match: the share of examples translated exactly") {
+    manual_seed(12);
+    const Fixture f;
+    const Search search = greedy(short_outputs());
+    const std::vector<std::string> outputs =
+        translate(f.model, kSources, f.source_vocab, f.target_vocab, search);
+    std::vector<Example> examples;
+    for (std::size_t i = 0; i < kSources.size(); ++i) examples.push_back({kSources[i], outputs[i]});
+    CHECK(translation_exact_match(f.model, examples, f.source_vocab, f.target_vocab, search, 2) ==
+          1.0);
+    examples[1].target += "x";
+    CHECK(translation_exact_match(f.model, examples, f.source_vocab, f.target_vocab, search) ==
+          0.75);
+}
+
+TEST_CASE("translate: bad input is an error naming the function") {
+    manual_seed(13);
+    const Fixture f;
+    CHECK_THROWS_WITH_AS(translate(f.model, kSources, f.source_vocab, f.target_vocab, greedy(), 0),
+                         "translate: batch_size must be at least 1, got 0", Error);
+    CHECK_THROWS_WITH_AS(translation_exact_match(f.model, {}, f.source_vocab, f.target_vocab),
+                         "translation_exact_match: no examples", Error);
+    CHECK_THROWS_AS(translate(f.model, {"abc", ""}, f.source_vocab, f.target_vocab), Error);
+    const Search wrong_count = [](StepModel&) { return std::vector<Hypothesis>(1); };
+    CHECK_THROWS_WITH_AS(translate(f.model, kSources, f.source_vocab, f.target_vocab, wrong_count),
+                         "translate: the search returned 1 hypotheses for 4 sources", Error);
+}
+
+TEST_CASE("greedy_translate, beam_translate: the same hypotheses whatever the batch size") {
     const std::vector<std::string> sources = {"ab", "abcabc", "c", "bca", "aaaaaaa"};
     const Vocab source = Vocab::build(sources, Tokenization::Character);
     const Vocab target = Vocab::build({"xyz"}, Tokenization::Character);
     const Seq2Seq model = small_model(source, target);
     const DecodeOptions options{.max_length = 6};
-    const auto together = greedy_translate(model, source, sources, options, 256);
-    const auto one_by_one = greedy_translate(model, source, sources, options, 1);
-    const auto in_twos = greedy_translate(model, source, sources, options, 2);
+    const auto together = greedy_translate(model, sources, source, options, 256);
+    const auto one_by_one = greedy_translate(model, sources, source, options, 1);
+    const auto in_twos = greedy_translate(model, sources, source, options, 2);
     REQUIRE(together.size() == sources.size());
     for (std::size_t i = 0; i < sources.size(); ++i) {
         CHECK(one_by_one[i].tokens == together[i].tokens);
@@ -46,39 +116,20 @@ TEST_CASE("translate: the same hypotheses whatever the batch size") {
     beam.max_length = 6;
     beam.beam_size = 3;
     beam.n_best = 2;
-    const auto lists = beam_translate(model, source, sources, beam, 2);
-    const auto alone = beam_translate(model, source, {sources[3]}, beam);
+    const auto lists = beam_translate(model, sources, source, beam, 2);
+    const auto alone = beam_translate(model, {sources[3]}, source, beam);
     REQUIRE(lists.size() == sources.size());
     REQUIRE(alone[0].size() == lists[3].size());
     for (std::size_t k = 0; k < alone[0].size(); ++k)
         CHECK(alone[0][k].tokens == lists[3][k].tokens);
 
-    CHECK_THROWS_WITH_AS(greedy_translate(model, source, {"ab", ""}),
-                         "greedy_translate: source 1 is empty", Error);
-    CHECK_THROWS_WITH_AS(greedy_translate(model, source, sources, options, 0),
-                         "greedy_translate: batch_size must be >= 1, got 0", Error);
+    CHECK_THROWS_WITH_AS(greedy_translate(model, {"ab", ""}, source),
+                         "source_batch: source 1 is empty", Error);
+    CHECK_THROWS_WITH_AS(greedy_translate(model, sources, source, options, 0),
+                         "greedy_translate: batch_size must be at least 1, got 0", Error);
 }
 
-TEST_CASE("translate: greedy exact match scores whole strings against the targets") {
-    const Vocab source = Vocab::build({"abc"}, Tokenization::Character);
-    const Vocab target = Vocab::build({"xyz"}, Tokenization::Character);
-    const Seq2Seq model = small_model(source, target);
-    const DecodeOptions options{.max_length = 4};
-    const std::vector<std::string> sources = {"ab", "ca", "b"};
-    const auto outputs = greedy_translate(model, source, sources, options);
-    // Half the targets are the model's own outputs, half are not.
-    std::vector<Example> examples;
-    for (std::size_t i = 0; i < sources.size(); ++i) {
-        const std::string output = target.decode(outputs[i].tokens);
-        examples.push_back({sources[i], output});
-        examples.push_back({sources[i], output + "x"});
-    }
-    CHECK(greedy_exact_match(model, source, target, examples, options) == doctest::Approx(0.5));
-    CHECK_THROWS_WITH_AS(greedy_exact_match(model, source, target, {}, options),
-                         "greedy_exact_match: no examples", Error);
-}
-
-TEST_CASE("translate: unknown_tokens lists each missing character once, in order") {
+TEST_CASE("unknown_tokens: lists each missing character once, in order") {
     const Vocab vocab = Vocab::build({"3 May 1979"}, Tokenization::Character);
     CHECK(unknown_tokens(vocab, "3 May 1979").empty());
     CHECK(unknown_tokens(vocab, "3 mai 1979 é!é") == std::vector<std::string>{"m", "i", "é", "!"});

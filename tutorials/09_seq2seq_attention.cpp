@@ -228,7 +228,8 @@ int main(int argc, char** argv) {
         const TrainReport report = train(
             *model, batches, [&](const Batch& batch) { return model->loss(batch); },
             [&] {
-                return greedy_exact_match(*model, source_vocab, target_vocab, data.test, kDecode);
+                return translation_exact_match(*model, data.test, source_vocab, target_vocab,
+                                               greedy(kDecode), 256);
             },
             {.epochs = recipe.epochs,
              .lr = recipe.lr,
@@ -266,8 +267,8 @@ int main(int argc, char** argv) {
     model->eval();
 
     chapter.step("evaluation: exact match on held-out dates, greedy search");
-    const double held_out =
-        greedy_exact_match(*model, source_vocab, target_vocab, data.test, kDecode);
+    const double held_out = translation_exact_match(*model, data.test, source_vocab, target_vocab,
+                                                    greedy(kDecode), 256);
     fmt::print("greedy exact match on {} held-out dates: {:.2f}%\n", data.test.size(),
                100 * held_out);
 
@@ -299,7 +300,7 @@ int main(int argc, char** argv) {
     if (readable.size() < inputs.size()) fmt::print("note: empty inputs are skipped\n");
     if (readable.empty()) return 0;
     const std::vector<Hypothesis> greedy =
-        greedy_translate(*model, source_vocab, readable, kDecode);
+        greedy_translate(*model, readable, source_vocab, kDecode);
     for (std::size_t i = 0; i < readable.size(); ++i) {
         const std::string output = target_vocab.decode(greedy[i].tokens);
         std::string verdict;
@@ -317,7 +318,7 @@ int main(int argc, char** argv) {
     BeamSearchOptions beam{kDecode, {.length_penalty = LengthPenalty::GNMT, .alpha = 0.6}};
     beam.beam_size = 5;
     beam.n_best = 3;
-    const std::vector<NBestList> lists = beam_translate(*model, source_vocab, readable, beam);
+    const std::vector<NBestList> lists = beam_translate(*model, readable, source_vocab, beam);
     for (std::size_t i = 0; i < readable.size(); ++i) {
         fmt::print("  {}\n", readable[i]);
         for (std::size_t k = 0; k < lists[i].size(); ++k) {
