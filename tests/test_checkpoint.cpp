@@ -16,7 +16,9 @@
 #include "core/random.hpp"
 #include "nn/checkpoint.hpp"
 #include "nn/embedding.hpp"
+#include "nn/gru.hpp"
 #include "nn/linear.hpp"
+#include "nn/lstm.hpp"
 #include "tests/golden_nn.hpp"
 #include "tests/temp_dir.hpp"
 
@@ -80,6 +82,45 @@ golden::Outputs run_linear_checkpoint(const golden::Case&, golden::Inputs& in) {
     return {{"weight", layer.weight}, {"bias", layer.bias}, {"out", layer.forward(in["x"])}};
 }
 
+// The layers of make_golden_nn.py's recurrent checkpoint cases: 2 layers of 3 units over 4
+// features, bidirectional, batch_first, float32.
+const nn::RecurrentOptions kCheckpointLayer{.num_layers = 2, .bidirectional = true};
+
+// An LSTM loaded from the case's file (saved by PyTorch or by glimpse), on a padded batch.
+golden::Outputs run_lstm_checkpoint(const golden::Case& golden, golden::Inputs& in) {
+    nn::LSTM layer(4, 3, kCheckpointLayer);
+    nn::load_model(layer, golden::golden_path(golden.word("file")));
+    const nn::LSTMOutput out = layer.forward(in["x"], {}, nn::Lengths(in["lengths"]));
+    return {{"output", out.output}, {"h_n", out.h_n}, {"c_n", out.c_n}};
+}
+
+golden::Outputs run_gru_checkpoint(const golden::Case& golden, golden::Inputs& in) {
+    nn::GRU layer(4, 3, kCheckpointLayer);
+    nn::load_model(layer, golden::golden_path(golden.word("file")));
+    const nn::RNNOutput out = layer.forward(in["x"], {}, nn::Lengths(in["lengths"]));
+    return {{"output", out.output}, {"h_n", out.h_n}};
+}
+
+// Checks that glimpse saves `model` as exactly the bytes of tests/golden/<name>, the file that
+// make_golden_nn.py loads into PyTorch; when not, writes the fresh bytes to a temporary file and
+// says how to check and commit them.
+void check_writes_committed(const nn::Module& model, const std::string& name) {
+    TempDir dir;
+    nn::save_model(model, dir.file(name), {{"format", "pt"}});
+    const std::string written = read_bytes(dir.file(name));
+    const fs::path golden_dir = fs::path(golden::golden_path("nn_layers.txt")).parent_path();
+    const std::string committed = (golden_dir / name).string();
+    if (written != read_bytes(committed)) {
+        const std::string fresh = (fs::temp_directory_path() / name).string();
+        std::ofstream(fresh, std::ios::binary) << written;
+        FAIL_CHECK(fmt::format(
+            "glimpse writes other bytes than {} (or it is missing). They are in {}: copy them "
+            "over the committed file and run `/usr/bin/python3 tests/golden/make_golden_nn.py`, "
+            "which loads it into PyTorch (and rewrites the golden cases that read it)",
+            committed, fresh));
+    }
+}
+
 }  // namespace
 
 TEST_CASE("checkpoint: a model saved and loaded again has the same values, under dotted names") {
@@ -125,26 +166,29 @@ TEST_CASE(
     "reads") {
     // make_golden_nn.py checks that PyTorch loads the committed file; this test that glimpse
     // still writes exactly those bytes.
-    TempDir dir;
     nn::Linear layer(4, 3);
     set_known_values(layer);
-    nn::save_model(layer, dir.file("linear.safetensors"), {{"format", "pt"}});
-    const std::string written = read_bytes(dir.file("linear.safetensors"));
-    const fs::path golden_dir = fs::path(golden::golden_path("nn_layers.txt")).parent_path();
-    const std::string committed = (golden_dir / "glimpse_linear.safetensors").string();
-    if (written != read_bytes(committed)) {
-        const std::string fresh =
-            (fs::temp_directory_path() / "glimpse_linear.safetensors").string();
-        std::ofstream(fresh, std::ios::binary) << written;
-        FAIL(fmt::format(
-            "glimpse writes other bytes than {} (or it is missing). They are in {}: check them "
-            "with `/usr/bin/python3 tests/golden/make_golden_nn.py --check-glimpse {}`, then "
-            "copy them over the committed file",
-            committed, fresh, fresh));
-    }
+    check_writes_committed(layer, "glimpse_linear.safetensors");
     nn::Linear reread(4, 3);
-    nn::load_model(reread, committed);
+    nn::load_model(reread, golden::golden_path("glimpse_linear.safetensors"));
     CHECK(values_of(reread) == values_of(layer));
+}
+
+TEST_CASE(
+    "checkpoint: glimpse loads an LSTM and a GRU saved by PyTorch, PyTorch those saved "
+    "by glimpse, and both give PyTorch's outputs (golden)") {
+    golden::check_nn_cases(
+        {{"lstm_checkpoint", run_lstm_checkpoint}, {"gru_checkpoint", run_gru_checkpoint}},
+        {DType::Float32, false, golden::kFloat32Tolerance});
+}
+
+TEST_CASE(
+    "checkpoint: glimpse writes tests/golden/glimpse_lstm.safetensors and "
+    "glimpse_gru.safetensors (seeded), which the golden cases load") {
+    manual_seed(0);
+    check_writes_committed(nn::LSTM(4, 3, kCheckpointLayer), "glimpse_lstm.safetensors");
+    manual_seed(1);
+    check_writes_committed(nn::GRU(4, 3, kCheckpointLayer), "glimpse_gru.safetensors");
 }
 
 TEST_CASE(

@@ -4,15 +4,18 @@ Run from the repository root with Debian's PyTorch (the python3 first on PATH ma
 
     /usr/bin/python3 tests/golden/make_golden_nn.py
 
-It rewrites tests/golden/nn_layers.txt and tests/golden/torch_linear.safetensors (an nn.Linear
-saved by PyTorch), which tests/test_linear.cpp, test_embedding.cpp, test_losses.cpp,
-test_optim.cpp, test_lr_scheduler.cpp and test_checkpoint.cpp check glimpse against. Then it
-checks the other direction: that PyTorch loads tests/golden/glimpse_linear.safetensors, the same
-layer saved by glimpse (test_checkpoint.cpp keeps that file equal to what glimpse writes):
+It rewrites tests/golden/nn_layers.txt and tests/golden/torch_{linear,lstm,gru}.safetensors (an
+nn.Linear, nn.LSTM and nn.GRU saved by PyTorch), which tests/test_linear.cpp, test_embedding.cpp,
+test_losses.cpp, test_optim.cpp, test_lr_scheduler.cpp and test_checkpoint.cpp check glimpse
+against. Then it checks the other direction: it loads tests/golden/glimpse_{lstm,gru}.safetensors,
+layers saved by glimpse, into nn.LSTM and nn.GRU by name and writes their outputs as golden cases
+that glimpse must match too; and it checks that PyTorch loads
+tests/golden/glimpse_linear.safetensors, the Linear with known values saved by glimpse
+(test_checkpoint.cpp keeps each glimpse_*.safetensors equal to what glimpse writes):
 
     /usr/bin/python3 tests/golden/make_golden_nn.py --check-glimpse FILE
 
-checks FILE alone, without rewriting anything. A case's name is "<runner>/<what>": the part before
+checks FILE (a Linear) alone, without rewriting anything. A case's name is "<runner>/<what>": the part before
 the slash names the C++ function that runs it. Float values are float64 unless said otherwise.
 """
 
@@ -20,6 +23,7 @@ import sys
 
 import torch
 import torch.nn.functional as F
+from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
 
 from golden_format import GoldenFile
 from safetensors_io import library, load_file, save_file
@@ -234,8 +238,32 @@ def known_linear():
     return layer
 
 
+def recurrent_layer(kind):
+    """The nn.LSTM or nn.GRU of the checkpoint cases: 2 layers of 3 units over 4 features,
+    bidirectional, batch_first, float32."""
+    return {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[kind](
+        4, 3, num_layers=2, batch_first=True, bidirectional=True
+    )
+
+
+def run_recurrent(layer):
+    """The op of a recurrent checkpoint case: the layer on a padded batch, in float32."""
+
+    def run(x, lengths, file=None):
+        packed = pack_padded_sequence(x.float(), lengths, batch_first=True, enforce_sorted=False)
+        output, final = layer(packed)
+        output, _ = pad_packed_sequence(output, batch_first=True, total_length=x.shape[1])
+        finals = final if isinstance(final, tuple) else (final,)
+        names = ["output", "h_n", "c_n"][: 1 + len(finals)]
+        return {name: value.detach().double() for name, value in zip(names, (output, *finals))}
+
+    return run
+
+
 def checkpoints(out):
-    """A Linear saved by PyTorch, loaded by glimpse: its values, and its output on x."""
+    """A Linear saved by PyTorch, loaded by glimpse: its values, and its output on x. An LSTM and
+    a GRU saved by PyTorch, and two saved by glimpse (seeded weights), each loaded
+    into the other framework by name: PyTorch's output and final states on a padded batch."""
     layer = known_linear()
     save_file(dict(layer.state_dict()), "tests/golden/torch_linear.safetensors")
 
@@ -252,18 +280,42 @@ def checkpoints(out):
         {"x": out.randn(2, 4)},
         note="tests/golden/torch_linear.safetensors; out is computed in float32",
     )
+    for seed, kind in enumerate(["lstm", "gru"]):
+        torch.manual_seed(seed)
+        saved = recurrent_layer(kind)
+        save_file(dict(saved.state_dict()), f"tests/golden/torch_{kind}.safetensors")
+        inputs = {"x": out.randn(3, 5, 4), "lengths": torch.tensor([5, 2, 4])}
+        for origin in ["torch", "glimpse"]:
+            file = f"{origin}_{kind}.safetensors"
+            try:
+                layer = load_into(f"tests/golden/{file}", recurrent_layer(kind))
+            except FileNotFoundError:
+                print(f"tests/golden/{file} is missing: run the C++ tests to write it")
+                continue
+            out.case(
+                f"{kind}_checkpoint/{origin}",
+                run_recurrent(layer),
+                inputs,
+                note=f"tests/golden/{file} loaded into {layer}; computed in float32",
+                file=file,
+            )
+
+
+def load_into(path, module):
+    """Loads a safetensors file into `module` by name (strict) and says so; returns the module."""
+    tensors, metadata = load_file(path)
+    module.load_state_dict(tensors, strict=True)
+    reader = "the safetensors package" if library else "safetensors_io's reader"
+    print(f"{path}: read by {reader}, loaded into torch.nn.{module}, metadata {metadata}: ok")
+    return module
 
 
 def check_glimpse_file(path):
     """Loads a Linear that glimpse saved into torch.nn.Linear and checks its values."""
-    tensors, metadata = load_file(path)
-    layer = torch.nn.Linear(4, 3)
-    layer.load_state_dict(tensors, strict=True)
+    layer = load_into(path, torch.nn.Linear(4, 3))
     expected = known_linear()
     assert torch.equal(layer.weight, expected.weight), "the weight differs"
     assert torch.equal(layer.bias, expected.bias), "the bias differs"
-    reader = "the safetensors package" if library else "safetensors_io's reader"
-    print(f"{path}: read by {reader}, loaded into torch.nn.Linear(4, 3), metadata {metadata}: ok")
 
 
 def main():
