@@ -59,10 +59,11 @@ constexpr int64_t KC = 512;
 // micro-kernel walks along it; 4 to 32 times MR were measured, 8 was among the fastest. A
 // multiple of MR, so only the last block of rows has a ragged edge.
 constexpr int64_t MC = 8 * MR;
-// Up to this many columns of C (8 B slivers), a row-major A is read in place rather than packed
-// (see multiply_blocked).
+// Up to this many columns of C (8 B slivers), and rows of A at most this many bytes apart, a
+// row-major A is read in place rather than packed (see multiply_blocked).
 template <typename T>
 constexpr int64_t kInPlaceMaxColumns = 8 * NR<T>;
+constexpr int64_t kInPlaceMaxRowBytes = 2048;
 // NC: one B panel (KC x NC: 8 MiB in float) can only live in L3, which is large. Wide, so that
 // A is packed again as rarely as possible.
 constexpr int64_t NC = 4096;
@@ -338,14 +339,17 @@ void multiply_packed(ASliver<T> a, const T* b_panel, int64_t mc, int64_t nc, int
 // every element that cost as much as the multiply-adds themselves in the small products of an
 // RNN step ([64 x 64] @ [64 x 256]). Read in place, each of the MR rows of a sliver is a
 // sequential stream, which the caches serve about as well as a packed sliver while few B slivers
-// reuse it; a wide C reuses it often, and there the packed, contiguous copy pays. Only the
-// MR-ragged last rows are packed, so that the micro-kernel never reads past A.
+// reuse it; a wide C reuses it often, and there the packed, contiguous copy pays. Rows 4 KiB or
+// more apart would all fall in the same few sets of L1 and evict one another, so long rows are
+// packed too. Only the MR-ragged last rows are packed, so that the micro-kernel never reads past
+// A.
 template <typename T>
 void multiply_blocked(const Product<T>& p) {
     thread_local Scratch<T> a_buffer, b_buffer;
     T* a_block = a_buffer.reserve(MC * KC);
     T* b_panel = b_buffer.reserve(KC * round_up(std::min(NC, p.n), NR<T>));
-    const bool a_in_place = p.a.col_stride == 1 && p.n <= kInPlaceMaxColumns<T>;
+    const bool a_in_place = p.a.col_stride == 1 && p.n <= kInPlaceMaxColumns<T> &&
+                            p.a.row_stride * static_cast<int64_t>(sizeof(T)) <= kInPlaceMaxRowBytes;
 
     for (int64_t jc = 0; jc < p.n; jc += NC) {
         const int64_t nc = std::min(NC, p.n - jc);
