@@ -70,6 +70,8 @@ $(BUILD)/sanitize/obj/%.o: %.cpp | $(DEPS_OK)
 
 # GEMM's loops have lengths known only at run time; GCC vectorises them at -O3, not at -O2.
 $(BUILD)/obj/core/gemm.o: CXXFLAGS += -O3
+# Adam's sqrt vectorises only when it need not set errno (its argument is never negative there).
+$(BUILD)/obj/nn/optim.o: CXXFLAGS += -fno-math-errno
 
 LIB_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
 $(LIB): $(LIB_OBJ)

@@ -59,6 +59,11 @@ constexpr int64_t KC = 512;
 // micro-kernel walks along it; 4 to 32 times MR were measured, 8 was among the fastest. A
 // multiple of MR, so only the last block of rows has a ragged edge.
 constexpr int64_t MC = 8 * MR;
+// Up to this many columns of C (8 B slivers), and rows of A at most this many bytes apart, a
+// row-major A is read in place rather than packed (see multiply_blocked).
+template <typename T>
+constexpr int64_t kInPlaceMaxColumns = 8 * NR<T>;
+constexpr int64_t kInPlaceMaxRowBytes = 2048;
 // NC: one B panel (KC x NC: 8 MiB in float) can only live in L3, which is large. Wide, so that
 // A is packed again as rarely as possible.
 constexpr int64_t NC = 4096;
@@ -222,11 +227,13 @@ void pack_slivers(Matrix<T> source, int64_t lines, int64_t depth, T* packed) {
     const bool lines_contiguous = source.col_stride == 1 && source.row_stride != 1;
     for (int64_t first = 0; first < lines; first += W, packed += depth * W) {
         const int64_t valid = std::min(W, lines - first);
+        // A ragged sliver is zeroed whole first, in one pass: zeroing its few padding values
+        // step by step was a short memset per step, whose start-up cost more than the copy.
+        if (valid < W) std::fill_n(packed, depth * W, T(0));
         if (!lines_contiguous) {
             for (int64_t p = 0; p < depth; ++p) {
                 T* step = packed + p * W;
                 for (int64_t i = 0; i < valid; ++i) step[i] = source(first + i, p);
-                for (int64_t i = valid; i < W; ++i) step[i] = T(0);
             }
             continue;
         }
@@ -236,29 +243,40 @@ void pack_slivers(Matrix<T> source, int64_t lines, int64_t depth, T* packed) {
                 const T* line = &source(first + i, 0);
                 for (int64_t p = start; p < end; ++p) packed[p * W + i] = line[p];
             }
-            for (int64_t p = start; p < end; ++p) {
-                for (int64_t i = valid; i < W; ++i) packed[p * W + i] = T(0);
-            }
         }
     }
 }
 
-// The micro-kernel: an MR x NR tile of C (+)= A sliver (kc x MR) @ B sliver (kc x NR), both
-// packed. The tile is a plain local array; with the row loops unrolled, GCC keeps all of it in
+// Where the micro-kernel reads A: a packed sliver (value (i, p) at p * MR + i), or, when A's rows
+// are contiguous, A itself (value (i, p) at i * lda + p; see multiply_packed for why).
+template <typename T>
+struct ASliver {
+    const T* data;
+    int64_t row_stride;
+    int64_t step_stride;
+
+    static ASliver packed(const T* sliver) { return {sliver, 1, MR}; }
+    static ASliver in_place(const T* rows, int64_t lda) { return {rows, lda, 1}; }
+};
+
+// The micro-kernel: an MR x NR tile of C (+)= A sliver (kc x MR) @ B sliver (kc x NR), B packed.
+// The tile is a plain local array; with the row loops unrolled, GCC keeps all of it in
 // registers and turns each row update into two vector FMAs (see it with g++ -S: the loop body
 // is vbroadcastss and vfmadd231ps on zmm registers, with no memory access but the loads of A
 // and B). Every loop bound is a constant, so nothing is left for the CPU to count or check.
 template <typename T>
-void micro_kernel(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool accumulate) {
+void micro_kernel(int64_t kc, ASliver<T> a, const T* b, T* c, int64_t ldc, bool accumulate) {
     T tile[MR][NR<T>];
 #pragma GCC unroll MR
     for (int64_t i = 0; i < MR; ++i) {
         for (int64_t j = 0; j < NR<T>; ++j) tile[i][j] = 0;
     }
-    for (int64_t p = 0; p < kc; ++p, a += MR, b += NR<T>) {
+    const T* a_step = a.data;
+    for (int64_t p = 0; p < kc; ++p, a_step += a.step_stride, b += NR<T>) {
 #pragma GCC unroll MR
         for (int64_t i = 0; i < MR; ++i) {
-            for (int64_t j = 0; j < NR<T>; ++j) tile[i][j] += a[i] * b[j];
+            const T a_ip = a_step[i * a.row_stride];
+            for (int64_t j = 0; j < NR<T>; ++j) tile[i][j] += a_ip * b[j];
         }
     }
     if (accumulate) {
@@ -277,8 +295,8 @@ void micro_kernel(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, bool ac
 // A tile on the ragged edge of C, with only rows x cols of it inside C: the micro-kernel
 // computes the whole tile into a local buffer, and only the part inside C is written.
 template <typename T>
-void edge_kernel(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, int64_t rows, int64_t cols,
-                 bool accumulate) {
+void edge_kernel(int64_t kc, ASliver<T> a, const T* b, T* c, int64_t ldc, int64_t rows,
+                 int64_t cols, bool accumulate) {
     T tile[MR * NR<T>];
     micro_kernel(kc, a, b, tile, NR<T>, false);
     for (int64_t i = 0; i < rows; ++i) {
@@ -290,15 +308,18 @@ void edge_kernel(int64_t kc, const T* a, const T* b, T* c, int64_t ldc, int64_t 
     }
 }
 
-// C[mc, nc] (+)= packed A block [mc x kc] @ packed B panel [kc x nc], one tile at a time. The
-// B sliver is the outer loop: it is reused by every A sliver of the block.
+// C[mc, nc] (+)= A block [mc x kc] @ packed B panel [kc x nc], one tile at a time. The B sliver
+// is the outer loop: it is reused by every A sliver of the block. `a` is the block's first
+// sliver; the next one starts MR rows further: MR * kc values on in a packed block, MR rows of A
+// on in place. Only a packed block may have a ragged last sliver (its padding rows are zeros).
 template <typename T>
-void multiply_packed(const T* a_block, const T* b_panel, int64_t mc, int64_t nc, int64_t kc, T* c,
+void multiply_packed(ASliver<T> a, const T* b_panel, int64_t mc, int64_t nc, int64_t kc, T* c,
                      int64_t ldc, bool accumulate) {
+    const int64_t sliver_distance = a.step_stride == 1 ? MR * a.row_stride : MR * kc;
     for (int64_t jr = 0; jr < nc; jr += NR<T>) {
         const T* b_sliver = b_panel + jr * kc;
-        for (int64_t ir = 0; ir < mc; ir += MR) {
-            const T* a_sliver = a_block + ir * kc;
+        ASliver<T> a_sliver = a;
+        for (int64_t ir = 0; ir < mc; ir += MR, a_sliver.data += sliver_distance) {
             T* c_tile = c + ir * ldc + jr;
             const int64_t rows = std::min(MR, mc - ir);
             const int64_t cols = std::min(NR<T>, nc - jr);
@@ -312,11 +333,23 @@ void multiply_packed(const T* a_block, const T* b_panel, int64_t mc, int64_t nc,
 }
 
 // The cache-blocked product on the calling thread (the loop nest of the header comment).
+//
+// An A whose rows are contiguous (the usual x @ W^T, with x [B, in]) is not packed when C is
+// narrow: packing it would be a transpose (MR rows read along, written across), a scalar copy of
+// every element that cost as much as the multiply-adds themselves in the small products of an
+// RNN step ([64 x 64] @ [64 x 256]). Read in place, each of the MR rows of a sliver is a
+// sequential stream, which the caches serve about as well as a packed sliver while few B slivers
+// reuse it; a wide C reuses it often, and there the packed, contiguous copy pays. Rows 4 KiB or
+// more apart would all fall in the same few sets of L1 and evict one another, so long rows are
+// packed too. Only the MR-ragged last rows are packed, so that the micro-kernel never reads past
+// A.
 template <typename T>
 void multiply_blocked(const Product<T>& p) {
     thread_local Scratch<T> a_buffer, b_buffer;
     T* a_block = a_buffer.reserve(MC * KC);
     T* b_panel = b_buffer.reserve(KC * round_up(std::min(NC, p.n), NR<T>));
+    const bool a_in_place = p.a.col_stride == 1 && p.n <= kInPlaceMaxColumns<T> &&
+                            p.a.row_stride * static_cast<int64_t>(sizeof(T)) <= kInPlaceMaxRowBytes;
 
     for (int64_t jc = 0; jc < p.n; jc += NC) {
         const int64_t nc = std::min(NC, p.n - jc);
@@ -327,9 +360,17 @@ void multiply_blocked(const Product<T>& p) {
             const bool accumulate = p.accumulate || pc > 0;
             for (int64_t ic = 0; ic < p.m; ic += MC) {
                 const int64_t mc = std::min(MC, p.m - ic);
-                pack_slivers<MR>(p.a.block(ic, pc), mc, kc, a_block);
-                multiply_packed(a_block, b_panel, mc, nc, kc, p.c + ic * p.ldc + jc, p.ldc,
-                                accumulate);
+                const int64_t whole = a_in_place ? mc / MR * MR : 0;  // rows read in place
+                T* c_block = p.c + ic * p.ldc + jc;
+                if (whole > 0) {
+                    const ASliver<T> a = ASliver<T>::in_place(&p.a(ic, pc), p.a.row_stride);
+                    multiply_packed(a, b_panel, whole, nc, kc, c_block, p.ldc, accumulate);
+                }
+                if (whole < mc) {
+                    pack_slivers<MR>(p.a.block(ic + whole, pc), mc - whole, kc, a_block);
+                    multiply_packed(ASliver<T>::packed(a_block), b_panel, mc - whole, nc, kc,
+                                    c_block + whole * p.ldc, p.ldc, accumulate);
+                }
             }
         }
     }

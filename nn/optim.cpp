@@ -142,10 +142,14 @@ void Adam::update(std::size_t i, const Tensor& param, const Tensor& grad) {
         T* m = state.exp_avg.data<T>();
         T* v = state.exp_avg_sq.data<T>();
         const int64_t n = param.numel();
+        // The decay switches are loop invariants (l2 = 0 without decay, shrink = 1 without
+        // AdamW's) so that the loop has no branch and `omp simd` vectorises it, sqrt and all.
+        const T l2_term = decoupled_weight_decay_ ? T(0) : l2;
+        const T shrink_factor = decoupled_weight_decay_ ? shrink : T(1);
+#pragma omp simd
         for (int64_t k = 0; k < n; ++k) {
-            T gk = g[k];
-            if (decay != 0 && decoupled_weight_decay_) p[k] *= shrink;    // AdamW
-            if (decay != 0 && !decoupled_weight_decay_) gk += l2 * p[k];  // Adam
+            p[k] *= shrink_factor;               // AdamW
+            const T gk = g[k] + l2_term * p[k];  // Adam
             m[k] = m[k] * b1 + one_minus_b1 * gk;
             v[k] = v[k] * b2 + one_minus_b2 * gk * gk;
             p[k] -= step * (m[k] / (std::sqrt(v[k]) / c2 + eps));
