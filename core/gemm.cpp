@@ -339,10 +339,10 @@ void multiply_packed(ASliver<T> a, const T* b_panel, int64_t mc, int64_t nc, int
 // every element that cost as much as the multiply-adds themselves in the small products of an
 // RNN step ([64 x 64] @ [64 x 256]). Read in place, each of the MR rows of a sliver is a
 // sequential stream, which the caches serve about as well as a packed sliver while few B slivers
-// reuse it; a wide C reuses it often, and there the packed, contiguous copy pays. Rows 4 KiB or
-// more apart would all fall in the same few sets of L1 and evict one another, so long rows are
-// packed too. Only the MR-ragged last rows are packed, so that the micro-kernel never reads past
-// A.
+// reuse it; a wide C reuses it often, and there the packed, contiguous copy pays. Rows more
+// than kInPlaceMaxRowBytes (2 KiB) apart would fall in the same few sets of L1 and evict one
+// another, so long rows are packed too. Only the MR-ragged last rows are packed, so that the
+// micro-kernel never reads past A.
 template <typename T>
 void multiply_blocked(const Product<T>& p) {
     thread_local Scratch<T> a_buffer, b_buffer;

@@ -7,7 +7,6 @@
 #include <fmt/format.h>
 
 #include "core/autograd.hpp"
-#include "core/check.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "core/random.hpp"
