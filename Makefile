@@ -7,6 +7,9 @@ WARNINGS := -Wall -Wextra
 OPTIMISE := -O2 -march=native
 CXXFLAGS := $(CXXSTD) $(OPTIMISE) $(WARNINGS) -fopenmp -I. -MMD -MP
 LDLIBS   := -lfmt
+# glimpse::debug_print is called only from gdb, so nothing would pull it out of the library:
+# naming it undefined links it into every program (core/debug_print.hpp).
+LDLIBS   += -Wl,--undefined=_ZN7glimpse11debug_printERKNS_6TensorE
 SANITIZE := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 
 BUILD     := build
@@ -42,23 +45,21 @@ help:
 	@echo "make bench      benchmarks beside PyTorch, as JSON lines"
 	@echo "make fuzz       fuzz the checkpoint loader with libFuzzer for 60 s (FUZZ_SECONDS=...)"
 	@echo "make format     format the sources with clang-format"
+	@echo "make debug      library, tests and tutorials at -O0 -g into $(BUILD)/debug/"
+	@echo "make gdb T=05   gdb on a tutorial's debug build, stopped at main (BREAK=file:line to"
+	@echo "                stop elsewhere), with the Tensor printer loaded"
+	@echo "make test-gdb   the Tensor printer and debug_print checked through gdb in batch mode"
+	@echo "make compile_commands.json   the compile commands for clangd and editors"
 	@echo "make clean      remove build/"
 
-# Every target that compiles first makes sure doctest and fmt are installed.
+# Every target that compiles first makes sure doctest and fmt are installed (.ci/apt_install
+# installs them, or names the one command to run).
 deps: $(DEPS_OK)
 $(DEPS_OK):
 	@mkdir -p $(BUILD)
-	@if printf '#include <doctest/doctest.h>\n#include <fmt/core.h>\n' | $(CXX) $(CXXSTD) -E -x c++ - >/dev/null 2>&1; then \
-	  touch $@; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "glimpse: installing doctest-dev and libfmt-dev with apt-get"; \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q doctest-dev libfmt-dev g++ make && touch $@; \
-	elif sudo -n true 2>/dev/null; then \
-	  echo "glimpse: installing doctest-dev and libfmt-dev with sudo apt-get"; \
-	  sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q doctest-dev libfmt-dev && touch $@; \
-	else \
-	  echo "glimpse needs doctest and fmt: run  sudo apt-get install doctest-dev libfmt-dev"; exit 1; \
-	fi
+	@printf '#include <doctest/doctest.h>\n#include <fmt/core.h>\n' | $(CXX) $(CXXSTD) -E -x c++ - >/dev/null 2>&1 \
+	  || sh .ci/apt_install doctest-dev libfmt-dev
+	@touch $@
 
 $(BUILD)/obj/%.o: %.cpp | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -141,18 +142,10 @@ FUZZ_PACKAGES:= clang libclang-rt-14-dev libomp-14-dev
 $(FUZZ_DEPS_OK):
 	@mkdir -p $(BUILD)
 	@probe='extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }'; \
-	if printf '%s\n' "$$probe" | clang++ -fsanitize=fuzzer -fopenmp -x c++ - -o $(BUILD)/.fuzz-probe >/dev/null 2>&1; then \
-	  touch $@; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "glimpse: installing $(FUZZ_PACKAGES) with apt-get"; \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FUZZ_PACKAGES) && touch $@; \
-	elif sudo -n true 2>/dev/null; then \
-	  echo "glimpse: installing $(FUZZ_PACKAGES) with sudo apt-get"; \
-	  sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FUZZ_PACKAGES) && touch $@; \
-	else \
-	  echo "make fuzz needs clang and libFuzzer: run  sudo apt-get install $(FUZZ_PACKAGES)"; exit 1; \
-	fi
+	printf '%s\n' "$$probe" | clang++ -fsanitize=fuzzer -fopenmp -x c++ - -o $(BUILD)/.fuzz-probe >/dev/null 2>&1 \
+	  || sh .ci/apt_install $(FUZZ_PACKAGES)
 	@rm -f $(BUILD)/.fuzz-probe
+	@touch $@
 
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard core/*.hpp nn/safetensors.hpp nn/module.hpp) | $(DEPS_OK) $(FUZZ_DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -161,6 +154,65 @@ $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard core/*.hpp nn/safetensors.hpp nn/module.hpp)
 fuzz: $(FUZZ_BIN)
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/safetensors.dict $(BUILD)/fuzz/corpus tests/golden
+
+# --- stepping through: a debug build apart from the fast one, gdb with the Tensor printer ---
+# The same sources at -O0 -g with the standard library's bounds checks, into build/debug/, so gdb
+# shows every variable and steps line by line; the fast build is untouched.
+.PHONY: debug gdb test-gdb gdb-installed compile_commands.json
+DEBUG         := $(BUILD)/debug
+# fmt's header compiles fmt's own code at -Og when not optimising (a pragma, FMT_GCC_PRAGMA); the
+# location lists that leaves make gdb stop at a function's first instruction, before its
+# arguments are stored (`break f` then shows garbage), so the pragma is defined away.
+DEBUGFLAGS    := $(CXXSTD) -O0 -g -D_GLIBCXX_ASSERTIONS '-DFMT_GCC_PRAGMA(arg)=' $(WARNINGS) -fopenmp -I. -MMD -MP
+DEBUG_LIB     := $(DEBUG)/libglimpse.a
+DEBUG_TESTS   := $(DEBUG)/tests/glimpse_tests
+DEBUG_TUTS    := $(addprefix $(DEBUG)/tutorials/,$(TUTORIALS))
+GDB_PRINTER   := core/tensor_gdb.py
+GDB_TUTORIAL  := $(firstword $(filter $(T)_%,$(TUTORIALS)))
+BREAK         ?= main
+# The printer's test program needs core alone, which keeps `make test-gdb` quick from scratch.
+GDB_TEST      := $(DEBUG)/tests/gdb_tensor_printer
+GDB_TEST_OBJ  := $(DEBUG)/obj/tests/gdb/tensor_printer_program.o $(patsubst %.cpp,$(DEBUG)/obj/%.o,$(wildcard core/*.cpp))
+
+$(DEBUG)/obj/%.o: %.cpp | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(DEBUGFLAGS) -c $< -o $@
+
+$(DEBUG_LIB): $(LIB_SRC:%.cpp=$(DEBUG)/obj/%.o)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(DEBUG_TESTS): $(TEST_SRC:%.cpp=$(DEBUG)/obj/%.o) $(DEBUG_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(DEBUGFLAGS) $^ -o $@ $(LDLIBS)
+
+$(DEBUG)/tutorials/%: $(DEBUG)/obj/tutorials/%.o $(DEBUG_LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(DEBUGFLAGS) $^ -o $@ $(LDLIBS)
+
+$(GDB_TEST): $(GDB_TEST_OBJ)
+	@mkdir -p $(dir $@)
+	$(CXX) $(DEBUGFLAGS) $^ -o $@ $(LDLIBS)
+
+debug: $(DEBUG_LIB) $(DEBUG_TESTS) $(DEBUG_TUTS)
+
+gdb-installed:
+	@command -v gdb >/dev/null || sh .ci/apt_install gdb
+
+gdb: $(if $(GDB_TUTORIAL),$(DEBUG)/tutorials/$(GDB_TUTORIAL)) | gdb-installed
+	@test -n "$(GDB_TUTORIAL)" || { echo "usage: make gdb T=05 [BREAK=main] [ARGS=--quick] (T: $(foreach t,$(TUTORIALS),$(firstword $(subst _, ,$(t)))))"; exit 1; }
+	$(PASSIVE) gdb -q -x $(GDB_PRINTER) -ex 'set print frame-arguments presence' -ex 'break $(BREAK)' -ex run --args $(DEBUG)/tutorials/$(GDB_TUTORIAL) $(ARGS)
+
+test-gdb: $(GDB_TEST) | gdb-installed
+	@sh tests/gdb/run_printer_test.sh $(GDB_TEST) $(GDB_PRINTER)
+
+# For clangd and editors: every source compiled as the fast build compiles it.
+EDITOR_SRC = $(shell find core nn attention decode tutorials tests bench -name '*.cpp' | sort)
+compile_commands.json:
+	@{ printf '['; sep=''; for f in $(EDITOR_SRC); do \
+	  printf '%s\n  {"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' "$$sep" "$(CURDIR)" "$$f" "$(CXX)" "$(filter-out -MMD -MP,$(CXXFLAGS))" "$$f"; \
+	  sep=,; done; printf '\n]\n'; } > $@
+	@echo "wrote $@ ($(words $(EDITOR_SRC)) files)"
 
 format:
 	clang-format -i $(wildcard glimpse.hpp */*.hpp */*.cpp)

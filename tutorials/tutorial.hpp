@@ -1,7 +1,8 @@
 #pragma once
 // What every tutorial shares: its command-line flags and its chapter headings.
 //   --quick  a smaller run of the same story, so `make test` can run every tutorial in seconds
-//   --step   pause before each step until Enter is pressed (only when stdin is a terminal)
+//   --step   pause before each step until Enter is pressed (only when stdin is a terminal); the
+//            first pause also names the `make gdb` command that stops at the same place
 
 #include <fmt/core.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <source_location>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +24,8 @@ namespace tutorial {
 
 class Chapter {
   public:
-    Chapter(int argc, char** argv, std::string_view title) {
+    Chapter(int argc, char** argv, std::string_view title)
+        : program_(std::filesystem::path(argv[0]).filename().string()) {
         for (int i = 1; i < argc; ++i) {
             const std::string_view arg = argv[i];
             if (arg == "--quick") quick = true;
@@ -31,9 +34,12 @@ class Chapter {
         fmt::print("{}\n{}\n", title, std::string(title.size(), '='));
     }
 
-    // Prints the heading of the next step, after waiting for Enter when --step is on.
-    void step(std::string_view heading) {
+    // Prints the heading of the next step, after waiting for Enter when --step is on. `where`
+    // is the caller's line, where gdb can stop too.
+    void step(std::string_view heading,
+              std::source_location where = std::source_location::current()) {
         if (pause_) {
+            if (number_ == 0) print_gdb_command(where);
             fmt::print("\n[press Enter for: {}]", heading);
             std::fflush(stdout);
             std::string ignored;
@@ -46,6 +52,18 @@ class Chapter {
     bool quick = false;
 
   private:
+    // For a numbered tutorial (program "05_rnn_lstm_gru"): the command that runs its debug build
+    // in gdb stopped at `where`, to step through the same code line by line.
+    void print_gdb_command(const std::source_location& where) const {
+        const auto digit = [](char c) { return c >= '0' && c <= '9'; };
+        const bool numbered =
+            program_.size() > 3 && digit(program_[0]) && digit(program_[1]) && program_[2] == '_';
+        if (!numbered) return;
+        fmt::print("\n[the same place in gdb: make gdb T={} BREAK={}:{}]", program_.substr(0, 2),
+                   where.file_name(), where.line());
+    }
+
+    std::string program_;  // the program's file name, without its folder
     bool pause_ = false;
     int number_ = 0;
 };
