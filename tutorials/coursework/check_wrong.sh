@@ -25,7 +25,10 @@ for source in "$sources"/a[0-9]_*.cpp; do
     if [ ${#problems[@]} -eq 0 ]; then
         rejected=$((rejected + 1))
         echo "rejected as expected: wrong/$name.cpp"
-        grep -A1 '^  FAIL  ' <<<"$output" | grep -v '^--$' | sed 's/^/    /'
+        # Each FAIL and the first lines of what it says.
+        awk '/^  FAIL  / { shown = 0; print "    " $0; next }
+             /^        / && shown < 3 && shown >= 0 { shown++; print "    " $0; next }
+             { shown = -1 }' <<<"$output"
     else
         missed=$((missed + 1))
         echo "NOT rejected as expected: wrong/$name.cpp"

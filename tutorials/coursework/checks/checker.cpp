@@ -122,7 +122,8 @@ void expect_close(const std::string& what, const Tensor& actual, const Tensor& e
     double worst = -1;  // tolerances used by the worst element
     std::size_t worst_at = 0;
     for (std::size_t k = 0; k < a.size(); ++k) {
-        const double used = std::abs(a[k] - e[k]) / (atol + rtol * std::abs(e[k]));
+        const double difference = std::abs(a[k] - e[k]);
+        const double used = difference == 0 ? 0 : difference / (atol + rtol * std::abs(e[k]));
         if (std::isnan(used) || used > worst) {
             worst = std::isnan(used) ? INFINITY : used;
             worst_at = k;
@@ -144,15 +145,25 @@ void expect_gradcheck(const std::string& what,
                       const std::function<Tensor(const std::vector<Tensor>&)>& f,
                       const std::vector<Tensor>& inputs, const std::vector<std::string>& names,
                       const glimpse::GradcheckOptions& options) {
-    const glimpse::GradcheckResult r = glimpse::gradcheck(f, inputs, options);
-    if (r.passed) return;
-    const std::string name = r.input >= 0 && static_cast<std::size_t>(r.input) < names.size()
-                                 ? names[static_cast<std::size_t>(r.input)]
-                                 : fmt::format("input {}", r.input);
-    throw Failure(fmt::format(
-        "{}: the gradient of {} at {} is wrong: analytic (your backward) {:.6g} vs numeric "
-        "(central differences) {:.6g}; max abs error {:.1e}",
-        what, name, glimpse::shape_str(r.index), r.analytic, r.numeric, r.max_abs_error));
+    if (glimpse::gradcheck(f, inputs, options).passed) return;
+    // Which gradients are wrong: each input checked alone, the others held constant.
+    std::string message = fmt::format(
+        "{}: wrong gradients (analytic is your backward, numeric "
+        "is central differences):",
+        what);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        if (!inputs[i].requires_grad()) continue;
+        std::vector<Tensor> alone;
+        for (std::size_t j = 0; j < inputs.size(); ++j) {
+            alone.push_back(j == i ? inputs[j] : inputs[j].detach());
+        }
+        const glimpse::GradcheckResult r = glimpse::gradcheck(f, alone, options);
+        if (r.passed) continue;
+        message += fmt::format("\n  {} at {}: analytic {:.6g} vs numeric {:.6g}",
+                               i < names.size() ? names[i] : fmt::format("input {}", i),
+                               glimpse::shape_str(r.index), r.analytic, r.numeric);
+    }
+    throw Failure(message);
 }
 
 void expect_error(const std::string& what, const std::function<void()>& f,
