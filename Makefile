@@ -25,7 +25,7 @@ DEPS_OK   := $(BUILD)/.deps-ok
 DEMO      := 09_seq2seq_attention
 DEMO_DIR  := $(BUILD)/demo
 
-.PHONY: all test gradcheck tutorials run demo sanitize bench fuzz format help clean deps data
+.PHONY: all test gradcheck tutorials run demo sanitize bench fuzz format help clean deps check data
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(TESTS) $(TUT_BINS) $(BENCH_BINS)
@@ -42,6 +42,9 @@ help:
 	@echo "make bench      benchmarks beside PyTorch, as JSON lines"
 	@echo "make data       fetch the CMU Pronouncing Dictionary (Debian's festlex-cmu) into $(BUILD)/data/"
 	@echo "make fuzz       fuzz the checkpoint loader with libFuzzer for 60 s (FUZZ_SECONDS=...)"
+	@echo "make check      coursework: build your tutorials/coursework/aN_*.cpp and grade them;"
+	@echo "                A=2 one assignment, SOLUTIONS=1 the instructor's solutions,"
+	@echo "                WORK=dir your copy of the assignments, WRONG=1 the wrong solutions"
 	@echo "make format     format the sources with clang-format"
 	@echo "make clean      remove build/"
 
@@ -187,6 +190,44 @@ $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard core/*.hpp nn/safetensors.hpp nn/module.hpp)
 fuzz: $(FUZZ_BIN)
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/safetensors.dict $(BUILD)/fuzz/corpus tests/golden
+
+# Coursework (tutorials/coursework/, README "Coursework"). One checker binary per set of
+# assignment files: the checks, prebuilt once, linked with the student's aN_*.cpp and the library,
+# so an edited assignment costs one compile and one link. The student's files come from WORK
+# (default tutorials/coursework/), or from solutions/ with SOLUTIONS=1.
+CW          := tutorials/coursework
+CW_FILES    := $(notdir $(wildcard $(CW)/a[0-9]_*.cpp))
+CW_CHECKS   := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard $(CW)/checks/*.cpp)) \
+               $(BUILD)/obj/tests/golden_reader.o
+WORK        ?= $(CW)
+CW_WORK     := $(if $(filter 1,$(SOLUTIONS)),$(CW)/solutions,$(patsubst %/,%,$(WORK)))
+CW_OUT      := $(BUILD)/coursework/$(subst /,_,$(CW_WORK))
+CW_SOLVED   := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard $(CW)/solutions/a[0-9]_*.cpp))
+CW_WRONG    := $(basename $(notdir $(wildcard $(CW)/wrong/a[0-9]_*.cpp)))
+
+$(CW_OUT)/%.o: $(CW_WORK)/%.cpp | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(CW_OUT)/check: $(addprefix $(CW_OUT)/,$(CW_FILES:.cpp=.o)) $(CW_CHECKS) $(LIB)
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+# A wrong solution wrong/aN_what.cpp is linked with the other assignments' solutions.
+cw_other_solutions = $(filter-out $(BUILD)/obj/$(CW)/solutions/$(firstword $(subst _, ,$(1)))_%,$(CW_SOLVED))
+.SECONDARY: $(CW_SOLVED) $(patsubst %,$(BUILD)/obj/$(CW)/wrong/%.o,$(CW_WRONG))
+.SECONDEXPANSION:
+$(BUILD)/coursework/wrong/%: $(BUILD)/obj/$(CW)/wrong/%.o $$(call cw_other_solutions,$$*) \
+    $(CW_CHECKS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+ifeq ($(WRONG),1)
+check: $(addprefix $(BUILD)/coursework/wrong/,$(CW_WRONG))
+	@bash $(CW)/check_wrong.sh $(BUILD)/coursework/wrong $(CW)/wrong
+else
+check: $(CW_OUT)/check
+	@bash $(CW)/grade.sh $(CW_OUT)/check $(CW_OUT)/grades.jsonl $(if $(A),a$(patsubst a%,%,$(A)))
+endif
 
 format:
 	clang-format -i $(wildcard glimpse.hpp */*.hpp */*.cpp)
