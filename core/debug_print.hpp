@@ -1,5 +1,5 @@
 #pragma once
-// A tensor printer for debuggers. In gdb (or lldb), on any glimpse program:
+// A tensor printer for debuggers. In gdb, on any glimpse program:
 //
 //     (gdb) call glimpse::debug_print(t)
 //     tensor([[ 0.1000, -1.2000],

@@ -1,7 +1,7 @@
 # A gdb pretty-printer for glimpse::Tensor: `print x` shows what the handle points to,
 #
-#   Tensor(dtype=float32, shape=[2, 3], strides=[1, 2], offset=0, requires_grad=False,
-#          grad=None, grad_fn=<transpose>, values=[1, 4, 2, 5, 3, 6])
+#   Tensor(dtype=float32, shape=[3, 2], strides=[1, 3], offset=0, requires_grad=False,
+#          grad=None, grad_fn=None, values=[1.5, 4, -2, 5, 0.25, 6])
 #
 # (on one line): the dtype, shape, strides and offset of the view; whether it requires grad; the
 # shape of its accumulated gradient, or None; the op that made it (grad_fn), or None on a leaf; and

@@ -103,7 +103,7 @@ setup() {
     [ "$failures" = 0 ] || exit 1
 }
 
-echo "minbase_check: HEAD $(git -C "$repo" log --oneline -1), mirror $mirror, chroot $root"
+echo "minbase_check: HEAD $(git -C "$repo" log -1 --format=%h), mirror $mirror, chroot $root"
 echo "minbase_check: full logs in $logs"
 TAIL_LINES=2 setup host-debootstrap ok host_setup
 TAIL_LINES=2 setup debootstrap ok debootstrap --variant=minbase bookworm "$root" "$mirror"
