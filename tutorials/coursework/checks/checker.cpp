@@ -136,7 +136,7 @@ void expect_close(const std::string& what, const Tensor& actual, const Tensor& e
                     glimpse::shape_str(unravel(static_cast<int64_t>(worst_at), expected.shape())),
                     e[worst_at], a[worst_at]);
     if (expected.numel() <= kPrintWhole) {
-        message += fmt::format("\nexpected {}\ngot      {}", expected, actual);
+        message += fmt::format("\nexpected {}\ngot      {}", expected.detach(), actual.detach());
     }
     throw Failure(message);
 }
