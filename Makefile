@@ -25,7 +25,7 @@ DEPS_OK   := $(BUILD)/.deps-ok
 DEMO      := 09_seq2seq_attention
 DEMO_DIR  := $(BUILD)/demo
 
-.PHONY: all test gradcheck tutorials run demo demo-check sanitize bench fuzz format help clean deps check
+.PHONY: all test gradcheck tutorials run demo demo-check sanitize bench fuzz format help clean deps check data
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(TESTS) $(TUT_BINS) $(BENCH_BINS)
@@ -41,6 +41,7 @@ help:
 	@echo "make run T=01   run one tutorial (ARGS='--step' pauses between steps)"
 	@echo "make sanitize   every test under AddressSanitizer + UBSan + LeakSanitizer"
 	@echo "make bench      benchmarks beside PyTorch, as JSON lines"
+	@echo "make data       fetch the CMU Pronouncing Dictionary (Debian's festlex-cmu) into $(BUILD)/data/"
 	@echo "make fuzz       fuzz the checkpoint loader with libFuzzer for 60 s (FUZZ_SECONDS=...)"
 	@echo "make check      coursework: build your tutorials/coursework/aN_*.cpp and grade them;"
 	@echo "                A=2 one assignment, SOLUTIONS=1 the instructor's solutions,"
@@ -62,6 +63,28 @@ $(DEPS_OK):
 	  sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q doctest-dev libfmt-dev && touch $@; \
 	else \
 	  echo "glimpse needs doctest and fmt: run  sudo apt-get install doctest-dev libfmt-dev"; exit 1; \
+	fi
+
+# Tutorial 13's real data: the CMU Pronouncing Dictionary in Festival's syntax, from Debian's
+# festlex-cmu, unpacked with dpkg -x (Festival itself is not installed), fetched once. The
+# dictionary's licence is kept beside it. apt-get download needs the package lists: root runs
+# apt-get update when they are missing; anyone else is told the one command to run.
+DATA_DIR := $(BUILD)/data
+CMUDICT  := $(DATA_DIR)/cmudict-0.4.out
+data: $(CMUDICT)
+$(CMUDICT):
+	@mkdir -p $(DATA_DIR)/festlex-cmu
+	@cd $(DATA_DIR)/festlex-cmu && rm -f festlex-cmu_*.deb && \
+	if apt-get download -q festlex-cmu >/dev/null 2>&1 || \
+	   { [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get download -q festlex-cmu; }; then \
+	  dpkg -x festlex-cmu_*.deb . && \
+	  cp usr/share/festival/dicts/cmu/cmudict-0.4.out ../cmudict-0.4.out.tmp && \
+	  cp usr/share/doc/festlex-cmu/copyright ../cmudict-0.4.copyright && \
+	  mv ../cmudict-0.4.out.tmp ../cmudict-0.4.out && \
+	  cd .. && rm -rf festlex-cmu && echo "glimpse: fetched $(CMUDICT) from Debian's festlex-cmu"; \
+	else \
+	  echo "glimpse: could not download festlex-cmu (tutorial 13's data): run  sudo apt-get update"; \
+	  echo "then  make data  again"; exit 1; \
 	fi
 
 $(BUILD)/obj/%.o: %.cpp | $(DEPS_OK)
@@ -89,6 +112,9 @@ $(TESTS): $(TEST_SRC:%.cpp=$(BUILD)/obj/%.o) $(LIB)
 $(BUILD)/tutorials/%: $(BUILD)/obj/tutorials/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+# Tutorial 13 and its benchmark read the dictionary: building them fetches it.
+$(BUILD)/tutorials/13_pronunciation $(BUILD)/bench/bench_g2p: | $(CMUDICT)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)

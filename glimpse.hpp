@@ -24,6 +24,7 @@
 #include "core/svg.hpp"
 #include "core/tensor.hpp"
 #include "decode/beam_search.hpp"
+#include "decode/cmudict.hpp"
 #include "decode/dataset.hpp"
 #include "decode/date_grammar.hpp"
 #include "decode/date_reader.hpp"
