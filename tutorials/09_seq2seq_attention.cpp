@@ -118,9 +118,9 @@ std::string formats_note() {
     return fmt::format("{}", fmt::join(names, " "));
 }
 
-// Why a model saved in `dir` by an earlier run cannot serve this run, or "" when it can. Reading
-// it may fail (a missing or corrupt file: the Error says which); then it may be a model of
-// another task, of other formats, other vocabularies or another size.
+// Why a model loaded from `dir`, saved by an earlier run, cannot serve this run, or "" when it
+// can: it may be a model of another task, of other date formats, other vocabularies or another
+// size (saved by an older version of this chapter).
 std::string why_unusable(const std::string& dir, const Seq2SeqCheckpoint& saved,
                          const Vocab& source_vocab, const Vocab& target_vocab,
                          const Seq2SeqConfig& config) {
@@ -129,8 +129,9 @@ std::string why_unusable(const std::string& dir, const Seq2SeqCheckpoint& saved,
         const auto found = notes.find(key);
         return found == notes.end() ? std::string("none") : found->second;
     };
-    if (note("task") != "date")
+    if (note("task") != "date") {
         return fmt::format("{} holds a model for task '{}'", dir, note("task"));
+    }
     if (note("formats") != formats_note()) {
         return fmt::format("{} holds a model trained on other date formats (noted: {})", dir,
                            note("formats"));
