@@ -6,9 +6,10 @@
 //                          within the five minutes
 //   wer_after_5_minutes    greedy WER and PER on every validation word with the weights kept
 //                          after five minutes (the best of the evaluations every 250 steps)
-// Each line gives the process's CPU seconds and the load average: the machine may be shared,
-// and a loaded machine slows the wall-clock figures. Run from the repository root (it takes
-// about six minutes): build/bench/bench_g2p
+// Each line gives the load average, the second also the process's CPU seconds: the machine may be
+// shared, and a loaded machine slows the wall-clock figures. Run from the repository root, waiting
+// passively as make bench runs it (about six minutes):
+//   OMP_WAIT_POLICY=passive build/bench/bench_g2p
 
 #include <cstdlib>
 #include <ctime>
