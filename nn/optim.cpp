@@ -171,6 +171,10 @@ AdamW::AdamW(std::vector<Tensor> params, const AdamWOptions& options)
 // --- gradient clipping ---
 
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+    // A negative bound would flip every gradient's sign; NaN would silently skip the clipping.
+    if (!(max_norm >= 0)) {
+        throw Error(fmt::format("clip_grad_norm: max_norm must be >= 0, got {}", max_norm));
+    }
     NoGradGuard no_grad;
     double squares = 0;  // the sum of every gradient element squared
     for (const Tensor& p : params) {
