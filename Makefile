@@ -115,7 +115,7 @@ gradcheck: $(TESTS)
 	GLIMPSE_GRADCHECK_TABLE=1 $(TESTS) --test-suite=gradcheck
 
 sanitize: $(SAN_TESTS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_TESTS)
+	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_TESTS)
 
 tutorials: $(TUT_BINS)
 

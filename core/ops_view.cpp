@@ -238,6 +238,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
                                 describe(src), describe(dst)));
     }
     const Strides from = broadcast_strides(src.shape(), src.strides(), dst.shape());
+    dst.bump_version();
     dispatch_all(dst.dtype(), [&](auto dst_zero) {
         using To = decltype(dst_zero);
         To* out = dst.data<To>();

@@ -6,7 +6,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <limits>
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
@@ -180,11 +179,10 @@ std::size_t checked_nbytes(const Shape& shape, DType dtype) {
     if (has_zero) return 0;
     int64_t bytes = dtype_size(dtype);
     for (int64_t extent : shape) {
-        if (bytes > std::numeric_limits<int64_t>::max() / extent) {
+        if (__builtin_mul_overflow(bytes, extent, &bytes)) {
             throw Error(fmt::format("empty: shape {} {} has more bytes than a computer can address",
                                     shape_str(shape), dtype_name(dtype)));
         }
-        bytes *= extent;
     }
     return static_cast<std::size_t>(bytes);
 }

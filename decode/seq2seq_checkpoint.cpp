@@ -266,12 +266,14 @@ void save_seq2seq(const std::string& dir, const Seq2Seq& model, const Vocab& sou
 Seq2SeqCheckpoint load_seq2seq(const std::string& dir) {
     const fs::path path(dir);
     if (!fs::is_directory(path)) {
-        throw Error(fmt::format("checkpoint {}: no such folder", dir));
+        throw Error(fmt::format("checkpoint {}: {}", dir,
+                                fs::exists(path) ? "not a folder" : "no such folder"));
     }
     for (const fs::path& file :
          {config_file(path), model_file(path), source_vocab_file(path), target_vocab_file(path)}) {
         if (!fs::is_regular_file(file)) {
-            throw Error(fmt::format("checkpoint {}: {} is missing", dir, file.filename().string()));
+            throw Error(fmt::format("checkpoint {}: {} is {}", dir, file.filename().string(),
+                                    fs::exists(file) ? "not a file" : "missing"));
         }
     }
     const std::string config_path = config_file(path).string();

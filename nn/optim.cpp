@@ -55,6 +55,7 @@ void Optimizer::step() {
     for (std::size_t i = 0; i < params_.size(); ++i) {
         const Tensor& p = params_[i];
         if (!p.requires_grad() || !p.grad().defined()) continue;  // frozen, or not used yet
+        p.bump_version();
         update(i, p, p.grad().contiguous());
     }
 }

@@ -16,7 +16,8 @@ struct BadInput {
     std::string expected;        // glimpse::Error's whole message
 };
 
-// Runs every case of the table, each in its own doctest context.
-void check_bad_inputs(const std::vector<BadInput>& table);
+// Runs every case of the table, each in its own doctest context. Where the messages name files
+// in a temporary folder, `dir` is that folder: it is written "{dir}" in the expected messages.
+void check_bad_inputs(const std::vector<BadInput>& table, const std::string& dir = "");
 
 }  // namespace glimpse::testing

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "core/anomaly.hpp"
 #include "core/ops.hpp"
 #include "core/tensor.hpp"
 #include "tests/bad_inputs.hpp"
@@ -252,6 +253,59 @@ TEST_CASE("bad inputs: backward") {
         {"backward with a gradient of another shape",
          [] { (param({2}) * 2.0).backward(ones({3})); },
          "backward: gradient [3] float32 does not match the tensor [2] float32"},
+        {"in-place change of an op's output before backward",
+         [] {
+             const Tensor y = tanh(param({2}));
+             fill_(y, 0);
+             y.sum().backward();
+         },
+         "backward of 'tanh': its output [2] was modified in place after 'tanh' used it (version "
+         "1, expected 0), so its gradient would be wrong; change a clone() instead, or call "
+         "backward() before the change"},
+        {"in-place change of a parameter before backward",
+         [] {
+             const Tensor w = param({2});
+             const Tensor loss = (ones({2}) * w).sum();
+             copy_(w, full({2}, 3));
+             loss.backward();
+         },
+         "backward of 'mul': its input 1 [2] was modified in place after 'mul' used it (version 1, "
+         "expected 0), so its gradient would be wrong; change a clone() instead, or call "
+         "backward() before the change"},
+        {"in-place change of an input that takes no gradient",
+         [] {
+             const Tensor x = ones({2});
+             const Tensor loss = (x * param({2})).sum();
+             fill_(x, 2);
+             loss.backward();
+         },
+         "backward of 'mul': its input 0 was modified in place after 'mul' used it (version 1, "
+         "expected 0), so its gradient would be wrong; change a clone() instead, or call "
+         "backward() before the change"},
+        {"NaN made in forward, with anomaly detection on",
+         [] {
+             const DetectAnomalyGuard anomaly;
+             log(zeros({2}) * param({2}));
+         },
+         "detect_anomaly: 'log' made -inf in its output [2] float32 (element 0), from finite "
+         "inputs"},
+        {"NaN given to an op, with anomaly detection on",
+         [] {
+             const DetectAnomalyGuard anomaly;
+             const Tensor x = tensor({1, std::numeric_limits<double>::quiet_NaN()}, {2});
+             mul(x, param({2}));
+         },
+         "detect_anomaly: 'mul' made nan in its output [2] float32 (element 1), but its input 0 "
+         "[2] float32 already held nan (element 1)"},
+        {"infinity made by a backward, with anomaly detection on",
+         [] {
+             const DetectAnomalyGuard anomaly;
+             Tensor x = zeros({3});
+             x.requires_grad_();
+             sqrt(x).sum().backward();
+         },
+         "detect_anomaly: the backward of 'sqrt' made inf in the gradient for its input 0 [3] "
+         "float32 (element 0)"},
         {"backward of a tensor that needs no gradient", [] { ones({1}).sum().backward(); },
          "backward: tensor [] does not require grad (no input of the ops that made it requires "
          "grad)"},

@@ -175,7 +175,6 @@ TEST_CASE("odd but valid inputs: unknown characters and a 1,000-character source
     const std::string long_source(1000, 'b');
     const auto both = greedy_translate(f.model, {long_source, "abc"}, f.source_vocab);
     CHECK(both.at(0).tokens.size() <= 2010);
-    CHECK(both.at(0).attention.shape() ==
-          Shape{static_cast<int64_t>(both[0].tokens.size()), 1000});
+    CHECK(both.at(0).attention.shape() == Shape{static_cast<int64_t>(both[0].tokens.size()), 1000});
     CHECK(both.at(1).tokens == greedy_translate(f.model, {"abc"}, f.source_vocab).at(0).tokens);
 }

@@ -151,6 +151,19 @@ TEST_CASE("bad inputs: losses and optimizers") {
          "Adam: betas must be in [0, 1), got (1, 0.999)"},
         {"an optimizer with no parameters", [] { Adam(std::vector<Tensor>{}); },
          "Adam: got an empty parameter list"},
+        {"an optimizer step between forward and backward",
+         [] {
+             Tensor weight = ones({2});
+             weight.requires_grad_();
+             SGD sgd({weight}, {.lr = 0.1});
+             const Tensor loss = (weight * weight).sum();
+             loss.backward({}, /*retain_graph=*/true);
+             sgd.step();
+             loss.backward();
+         },
+         "backward of 'mul': its input 0 [2] was modified in place after 'mul' used it (version 1, "
+         "expected 0), so its gradient would be wrong; change a clone() instead, or call "
+         "backward() before the change"},
         {"clip_grad_norm to a negative norm", [&] { clip_grad_norm({w}, -1); },
          "clip_grad_norm: max_norm must be >= 0, got -1"},
     });
