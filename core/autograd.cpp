@@ -144,6 +144,18 @@ void check_inputs_unchanged(const Node& node) {
     }
 }
 
+// RAII: anomaly detection off while it lives, then as it was (an exception included).
+class AnomalyOff {
+  public:
+    AnomalyOff() : previous_(is_anomaly_enabled()) { set_detect_anomaly(false); }
+    ~AnomalyOff() { set_detect_anomaly(previous_); }
+    AnomalyOff(const AnomalyOff&) = delete;
+    AnomalyOff& operator=(const AnomalyOff&) = delete;
+
+  private:
+    bool previous_;
+};
+
 // Sends the gradient collected at `node` on to its inputs: into their nodes' grad_output, or
 // into the .grad of leaves.
 void backpropagate_node(Node& node, bool retain_graph) {
@@ -154,18 +166,10 @@ void backpropagate_node(Node& node, bool retain_graph) {
     check_inputs_unchanged(node);
     const bool anomaly = is_anomaly_enabled();
     std::vector<Tensor> input_grads;
-    if (anomaly) {
+    {
         // The ops inside a backward are not checked one by one: the gradients they make are,
         // below, and the error names this node's op.
-        set_detect_anomaly(false);
-        try {
-            input_grads = node.backward(grad_output);
-        } catch (...) {
-            set_detect_anomaly(true);
-            throw;
-        }
-        set_detect_anomaly(true);
-    } else {
+        const AnomalyOff off;
         input_grads = node.backward(grad_output);
     }
     if (input_grads.size() != node.edges.size()) {

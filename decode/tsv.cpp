@@ -13,10 +13,22 @@ namespace {
 constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
 constexpr std::size_t kMalformedShown = 10;  // lines listed in the error; the rest are counted
 
+// Without the spaces and byte order marks around it: a mark is invisible, and files joined with
+// cat carry theirs into the middle of the text.
 std::string_view trim_spaces(std::string_view text) {
-    const std::size_t first = text.find_first_not_of(' ');
-    if (first == std::string_view::npos) return {};
-    return text.substr(first, text.find_last_not_of(' ') - first + 1);
+    while (true) {
+        if (text.starts_with(' ')) {
+            text.remove_prefix(1);
+        } else if (text.starts_with(kByteOrderMark)) {
+            text.remove_prefix(kByteOrderMark.size());
+        } else if (text.ends_with(' ')) {
+            text.remove_suffix(1);
+        } else if (text.ends_with(kByteOrderMark)) {
+            text.remove_suffix(kByteOrderMark.size());
+        } else {
+            return text;
+        }
+    }
 }
 
 // Bytes in a valid UTF-8 sequence at the start of `text` (RFC 3629: no overlong forms, no

@@ -182,6 +182,11 @@ TEST_CASE("bad inputs: the demo's checkpoint folder with a piece missing or mism
             {"config.txt with a size that is not a number",
              damaged("config.txt", replace_text("hidden_size = 5", "hidden_size = five")),
              "{dir}/demo/config.txt: line 6: hidden_size = 'five', expected an integer"},
+            {"config.txt with a note that could not be saved again",
+             damaged("config.txt",
+                     replace_text("dtype = float32\n", "dtype = float32\nnote.Bad Name = x\n")),
+             "{dir}/demo/config.txt: line 20: note 'Bad Name' = 'x': a note's name must be a "
+             "word of a-z, 0-9 and _, and its value one line"},
             {"config.txt of a bigger model than the weights",
              damaged("config.txt", replace_text("embedding_size = 4", "embedding_size = 3")),
              "checkpoint {dir}/demo/model.safetensors: does not fit the Seq2Seq (nothing was "
@@ -245,7 +250,7 @@ TEST_CASE("bad inputs: TSV corpora that are not clean text") {
     });
 }
 
-TEST_CASE("odd but valid files: CRLF, a byte order mark, blank lines and a 1 MB line") {
+TEST_CASE("odd but valid files: CRLF, byte order marks, blank lines and a 1 MB line") {
     const std::vector<decode::Example> lf = decode::parse_tsv("a b\tx\nc\ty z\n", "t");
     const std::vector<decode::Example> crlf_bom = decode::parse_tsv(
         "\xEF\xBB\xBF"
@@ -256,6 +261,14 @@ TEST_CASE("odd but valid files: CRLF, a byte order mark, blank lines and a 1 MB 
         CHECK(crlf_bom[i].source == lf[i].source);
         CHECK(crlf_bom[i].target == lf[i].target);
     }
+    // Files joined with cat carry their byte order marks into the middle: trimmed as spaces are.
+    const auto joined = decode::parse_tsv(
+        "a b\tx\n\xEF\xBB\xBF"
+        "c\ty z \xEF\xBB\xBF\n",
+        "t");
+    REQUIRE(joined.size() == 2);
+    CHECK(joined[1].source == "c");
+    CHECK(joined[1].target == "y z");
     // A 1 MB line is one long pair, read whole (UTF-8 of two bytes a character included).
     std::string long_source;
     for (int i = 0; i < 350000; ++i) long_source += "\xC3\xA9";
