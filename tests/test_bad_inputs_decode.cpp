@@ -133,7 +133,8 @@ TEST_CASE("bad inputs: vocabularies, batches and models") {
          "at least 1, got 5, 5, 32, 0 and 1"},
         {"an unknown scorer",
          [] { Seq2Seq({.source_vocab = 5, .target_vocab = 5, .scorer = "cosine"}); },
-         "make_scorer: unknown scorer 'cosine' (bahdanau, concat, dot, scaled_dot, general)"},
+         "make_scorer: unknown scorer 'cosine' (bahdanau, concat, dot, scaled_dot, general; "
+         "register_scorer adds one)"},
         {"dot attention between sizes that differ",
          [] {
              Seq2Seq(

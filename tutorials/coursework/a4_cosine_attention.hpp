@@ -29,7 +29,9 @@
 // (query, keys, values, query_proj.weight, log_scale); gradcheck of a padded step; that the
 // scores do not change when the keys are scaled; and that decode::Seq2Seq, built with your
 // scorer and unedited, trains a step (loss and gradients reach log_scale) and decodes with
-// greedy and beam search, with the Luong and the Bahdanau decoder.
+// greedy and beam search, with the Luong and the Bahdanau decoder; and that, named "cosine"
+// with decode::register_scorer, it is built from a Seq2SeqConfig and saved and loaded with a
+// checkpoint (decode::save_seq2seq, load_seq2seq).
 
 #include <memory>
 

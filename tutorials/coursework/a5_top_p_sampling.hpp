@@ -18,7 +18,9 @@
 // (options.max_length_for(model.source_length(b)); finished = false), and then leaves the model:
 // select_rows() keeps only the rows still decoding, so no finished row is ever fed a token again.
 // Hypothesis::log_prob (and score) is the sum of the model's own log-probabilities of the drawn
-// tokens, not the renormalised ones; attention may stay undefined.
+// tokens, not the renormalised ones; attention may stay undefined. A constraint
+// (options.constraint, decode/token_constraint.hpp) is beyond this assignment: refuse one that
+// is set with a glimpse::Error naming it, rather than ignore it.
 //
 // StepModel (decode/step_model.hpp): start with one row per sentence, all fed options.sos;
 // step(tokens) gives log_probs [N, V] (float32 or float64: read them with to_vector());
@@ -28,7 +30,8 @@
 // fixed: a tiny top_p is greedy search; top_p 0.7 draws only the two tokens of the nucleus;
 // top_p 0.9 and 1 draw with the nucleus's renormalised frequencies (4,000 draws, fixed seed);
 // log_prob and finished; min_length and max_length; no finished row is fed again; the same seed
-// gives the same samples; top_p outside (0, 1] is refused with an error naming top_p.
+// gives the same samples; top_p outside (0, 1] and a constraint are refused with errors naming
+// them.
 
 #include <vector>
 

@@ -3,9 +3,11 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 
 #include "tutorials/coursework/a4_cosine_attention.hpp"
 #include "tutorials/coursework/checks/checker.hpp"
@@ -176,6 +178,35 @@ void check_inside_seq2seq(decode::AttentionKind kind) {
     expect(lists.size() == 6 && !lists[0].empty(), "beam search returned no hypotheses");
 }
 
+// The scorer named "cosine" in a Seq2SeqConfig through decode::register_scorer: built from the
+// config, saved, and loaded back with the same loss.
+void check_saved_by_name() {
+    static const bool registered = [] {
+        decode::register_scorer("cosine", [](int64_t query, int64_t key, int64_t, DType dtype) {
+            return std::make_shared<CosineAttention>(query, key, dtype);
+        });
+        return true;
+    }();
+    (void)registered;
+    manual_seed(29);
+    const TinyTask task = tiny_task();
+    const decode::Seq2Seq model({.source_vocab = task.vocab.size(),
+                                 .target_vocab = task.vocab.size(),
+                                 .embedding_size = 4,
+                                 .hidden_size = 5,
+                                 .attention = decode::AttentionKind::Luong,
+                                 .scorer = "cosine"});
+    const std::filesystem::path dir =
+        std::filesystem::temp_directory_path() / fmt::format("coursework_a4_{}", ::getpid());
+    decode::save_seq2seq(dir.string(), model, task.vocab, task.vocab);
+    const decode::Seq2SeqCheckpoint loaded = decode::load_seq2seq(dir.string());
+    std::filesystem::remove_all(dir);
+    const double before = model.loss(task.batch).item();
+    const double after = loaded.model->loss(task.batch).item();
+    expect(before == after,
+           fmt::format("the loss is {} before saving and {} after loading", before, after));
+}
+
 }  // namespace
 
 Assignment a4_cosine_attention() {
@@ -212,6 +243,8 @@ Assignment a4_cosine_attention() {
              [] { check_inside_seq2seq(decode::AttentionKind::Luong); }},
             {"inside decode::Seq2Seq, Bahdanau decoder: trains a step, greedy and beam search",
              [] { check_inside_seq2seq(decode::AttentionKind::Bahdanau); }},
+            {"named \"cosine\" by decode::register_scorer: built from a config, saved and loaded",
+             check_saved_by_name},
         },
     };
 }

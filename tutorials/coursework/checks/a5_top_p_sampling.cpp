@@ -177,6 +177,25 @@ void check_seeded() {
            "from the generator you are given");
 }
 
+void check_refused() {
+    const auto refused = [](const TopPOptions& options, const std::string& what,
+                            const std::string& mention) {
+        ScriptedModel model(1, one_token_script(kFirst));
+        Generator generator(1);
+        expect_error(
+            what, [&] { sample_top_p(model, options, generator); }, mention);
+    };
+    for (const double top_p : {0.0, 1.5}) {
+        TopPOptions options;
+        options.top_p = top_p;
+        refused(options, fmt::format("sample_top_p with top_p {}", top_p), "top_p");
+    }
+    TopPOptions constrained;
+    constrained.constraint =
+        std::make_shared<decode::ForcedOutput>(std::vector<std::vector<int64_t>>{{kA}}, kEos);
+    refused(constrained, "sample_top_p with a constraint", "constraint");
+}
+
 }  // namespace
 
 Assignment a5_top_p_sampling() {
@@ -201,18 +220,8 @@ Assignment a5_top_p_sampling() {
             {"min_length and max_length are obeyed", check_lengths},
             {"finished rows leave: none is fed a token after its <eos>", check_rows_leave},
             {"the same seed draws the same samples", check_seeded},
-            {"top_p outside (0, 1] is refused with an error naming top_p",
-             [] {
-                 for (const double top_p : {0.0, 1.5}) {
-                     ScriptedModel model(1, one_token_script(kFirst));
-                     TopPOptions options;
-                     options.top_p = top_p;
-                     Generator generator(1);
-                     expect_error(
-                         fmt::format("sample_top_p with top_p {}", top_p),
-                         [&] { sample_top_p(model, options, generator); }, "top_p");
-                 }
-             }},
+            {"top_p outside (0, 1] and a constraint are refused with errors naming them",
+             check_refused},
         },
     };
 }

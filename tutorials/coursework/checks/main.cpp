@@ -18,7 +18,8 @@ using namespace coursework::check;
 namespace {
 
 std::vector<Assignment (*)()> all_assignments() {
-    return {a1_softplus, a2_mgu_cell, a3_mgu_fused, a4_cosine_attention, a5_top_p_sampling};
+    return {a1_softplus,         a2_mgu_cell,       a3_mgu_fused,
+            a4_cosine_attention, a5_top_p_sampling, a6_reverse_end_to_end};
 }
 
 int usage() {

@@ -49,6 +49,9 @@ std::vector<decode::Hypothesis> sample_top_p(decode::StepModel& model, const Top
     if (!(options.top_p > 0 && options.top_p <= 1)) {
         throw Error(fmt::format("sample_top_p: top_p must be in (0, 1], got {}", options.top_p));
     }
+    if (options.constraint) {
+        throw Error("sample_top_p: options.constraint is set, but top-p sampling takes none");
+    }
     NoGradGuard no_grad;
     const int64_t B = model.batch_size();
     std::vector<decode::Hypothesis> results(static_cast<std::size_t>(B));
