@@ -45,7 +45,8 @@ help:
 	@echo "make sanitize   every test under AddressSanitizer + UBSan + LeakSanitizer"
 	@echo "make bench      benchmarks beside PyTorch, as JSON lines"
 	@echo "make data       fetch the CMU Pronouncing Dictionary (Debian's festlex-cmu) into $(BUILD)/data/"
-	@echo "make fuzz       fuzz the checkpoint loader with libFuzzer for 60 s (FUZZ_SECONDS=...)"
+	@echo "make fuzz       fuzz the checkpoint, TSV, vocabulary and config readers, 60 s each"
+	@echo "                (FUZZ_SECONDS=..., FUZZ_TARGETS='tsv vocab')"
 	@echo "make check      coursework: build your tutorials/coursework/aN_*.cpp and grade them;"
 	@echo "                A=2 one assignment, SOLUTIONS=1 the instructor's solutions,"
 	@echo "                WORK=dir your copy of the assignments, WRONG=1 the wrong solutions"
@@ -146,7 +147,7 @@ gradcheck: $(TESTS)
 	GLIMPSE_GRADCHECK_TABLE=1 $(TESTS) --test-suite=gradcheck
 
 sanitize: $(SAN_TESTS)
-	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_TESTS)
+	ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 $(SAN_TESTS)
 
 tutorials: $(TUT_BINS)
 
@@ -170,12 +171,16 @@ bench: $(BENCH_BINS)
 	  else $(BUILD)/bench/$$b || exit 1; fi; \
 	done
 
-# libFuzzer on the checkpoint parser: bytes in, a clean Error or a file that round-trips out.
+# libFuzzer on the readers of files a user hands glimpse: checkpoints (safetensors), TSV corpora,
+# vocabularies and config.txt (tests/fuzz_targets.hpp: bytes in, a clean Error or a round trip).
 # It needs clang++ with libFuzzer's runtime (and LLVM's OpenMP, for GEMM), installed like the
-# other dependencies. New inputs it finds go to build/fuzz/corpus; tests/golden seeds it.
+# other dependencies. `make fuzz FUZZ_TARGETS=tsv FUZZ_SECONDS=600` runs one for ten minutes.
+# Each starts from tests/fuzz/corpus/<name>/ (replayed by make test) and keeps what it finds in
+# build/fuzz/corpus/<name>/.
 FUZZ_SECONDS ?= 60
-FUZZ_SRC     := tests/fuzz/fuzz_checkpoint.cpp nn/safetensors.cpp $(wildcard core/*.cpp)
-FUZZ_BIN     := $(BUILD)/fuzz/fuzz_checkpoint
+FUZZ_TARGETS ?= checkpoint tsv vocab config
+FUZZ_CXX     := clang++ -std=c++20 -g -O1 -fopenmp -I.
+FUZZ_LIB     := $(BUILD)/fuzz/libglimpse.a
 FUZZ_DEPS_OK := $(BUILD)/.fuzz-deps-ok
 FUZZ_PACKAGES:= clang libclang-rt-14-dev libomp-14-dev
 
@@ -187,13 +192,25 @@ $(FUZZ_DEPS_OK):
 	@rm -f $(BUILD)/.fuzz-probe
 	@touch $@
 
-$(FUZZ_BIN): $(FUZZ_SRC) $(wildcard core/*.hpp nn/safetensors.hpp nn/module.hpp) | $(DEPS_OK) $(FUZZ_DEPS_OK)
+$(BUILD)/fuzz/obj/%.o: %.cpp | $(DEPS_OK) $(FUZZ_DEPS_OK)
 	@mkdir -p $(dir $@)
-	clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fopenmp -I. -o $@ $(FUZZ_SRC) $(LDLIBS)
+	$(FUZZ_CXX) -fsanitize=fuzzer-no-link,address,undefined -MMD -MP -c $< -o $@
 
-fuzz: $(FUZZ_BIN)
-	@mkdir -p $(BUILD)/fuzz/corpus
-	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/safetensors.dict $(BUILD)/fuzz/corpus tests/golden
+$(FUZZ_LIB): $(LIB_SRC:%.cpp=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/tests/fuzz_targets.o
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_main.cpp tests/fuzz_targets.hpp $(FUZZ_LIB)
+	$(FUZZ_CXX) -fsanitize=fuzzer,address,undefined -DFUZZ_TARGET=fuzz_$* $< $(FUZZ_LIB) -o $@ $(LDLIBS)
+
+fuzz: $(addprefix $(BUILD)/fuzz/fuzz_,$(FUZZ_TARGETS))
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(BUILD)/fuzz/corpus/$$t; \
+	  echo "== fuzz $$t for $(FUZZ_SECONDS) s"; \
+	  $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    $$(test -f tests/fuzz/$$t.dict && echo -dict=tests/fuzz/$$t.dict) \
+	    $(BUILD)/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 # --- stepping through: a debug build apart from the fast one, gdb with the Tensor printer ---
 # The same sources at -O0 -g with the standard library's bounds checks, into build/debug/, so gdb

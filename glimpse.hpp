@@ -11,6 +11,7 @@
 #include "attention/masked_softmax.hpp"
 #include "attention/multiplicative.hpp"
 #include "attention/source_dependence.hpp"
+#include "core/anomaly.hpp"
 #include "core/autograd.hpp"
 #include "core/chart.hpp"
 #include "core/dtype.hpp"

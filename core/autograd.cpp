@@ -116,6 +116,46 @@ Tensor gradient_for_input(const Node& node, std::size_t i, const Tensor& grad) {
     return reduced;
 }
 
+// The version counter's check: a tensor the op used whose data changed in place since (and is
+// still alive: a dead one cannot have changed) would give a wrong gradient, so none is computed.
+// `what` names the tensor ("its input 1 [2, 3]"), built only when there is an error to report.
+template <typename Describe>
+void check_unchanged(const Node& node, const std::weak_ptr<Storage>& saved, uint64_t version,
+                     Describe what) {
+    const std::shared_ptr<Storage> storage = saved.lock();
+    if (!storage || storage->version == version) return;
+    throw Error(fmt::format(
+        "backward of '{}': {} was modified in place after '{}' used it (version {}, expected "
+        "{}), so its gradient would be wrong; change a clone() instead, or call backward() "
+        "before the change",
+        node.op, what(), node.op, storage->version, version));
+}
+
+void check_inputs_unchanged(const Node& node) {
+    check_unchanged(node, node.output_storage, node.output_version,
+                    [&] { return fmt::format("its output {}", shape_str(node.shape)); });
+    for (std::size_t i = 0; i < node.edges.size(); ++i) {
+        const Edge& edge = node.edges[i];
+        check_unchanged(node, edge.storage, edge.version, [&] {
+            // Only inputs that take a gradient keep their shape.
+            return edge.needs_grad() ? fmt::format("its input {} {}", i, shape_str(edge.shape))
+                                     : fmt::format("its input {}", i);
+        });
+    }
+}
+
+// RAII: anomaly detection off while it lives, then as it was (an exception included).
+class AnomalyOff {
+  public:
+    AnomalyOff() : previous_(is_anomaly_enabled()) { set_detect_anomaly(false); }
+    ~AnomalyOff() { set_detect_anomaly(previous_); }
+    AnomalyOff(const AnomalyOff&) = delete;
+    AnomalyOff& operator=(const AnomalyOff&) = delete;
+
+  private:
+    bool previous_;
+};
+
 // Sends the gradient collected at `node` on to its inputs: into their nodes' grad_output, or
 // into the .grad of leaves.
 void backpropagate_node(Node& node, bool retain_graph) {
@@ -123,7 +163,15 @@ void backpropagate_node(Node& node, bool retain_graph) {
     const Tensor grad_output = std::move(node.grad_output);
     node.grad_output = Tensor();
 
-    const std::vector<Tensor> input_grads = node.backward(grad_output);
+    check_inputs_unchanged(node);
+    const bool anomaly = is_anomaly_enabled();
+    std::vector<Tensor> input_grads;
+    {
+        // The ops inside a backward are not checked one by one: the gradients they make are,
+        // below, and the error names this node's op.
+        const AnomalyOff off;
+        input_grads = node.backward(grad_output);
+    }
     if (input_grads.size() != node.edges.size()) {
         throw Error(fmt::format("backward of '{}' returned {} gradients for {} inputs", node.op,
                                 input_grads.size(), node.edges.size()));
@@ -131,6 +179,7 @@ void backpropagate_node(Node& node, bool retain_graph) {
     for (std::size_t i = 0; i < input_grads.size(); ++i) {
         const Edge& edge = node.edges[i];
         if (!edge.needs_grad() || !input_grads[i].defined()) continue;
+        if (anomaly) check_backward_anomaly(node.op, i, input_grads[i]);
         Tensor grad = gradient_for_input(node, i, input_grads[i]);
         if (edge.leaf) {
             accumulate_into_leaf(*edge.leaf, grad);
@@ -200,8 +249,11 @@ Tensor attach_node(std::string name, std::span<const Tensor> inputs, const Tenso
     node->edges.resize(inputs.size());
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         const Tensor& input = inputs[i];
-        if (!input.requires_grad()) continue;
+        if (!input.defined()) continue;
         Edge& edge = node->edges[i];
+        edge.storage = input.impl()->storage;
+        edge.version = input.version();
+        if (!input.requires_grad()) continue;
         edge.shape = input.shape();
         edge.dtype = input.dtype();
         if (input.is_leaf()) {
@@ -213,6 +265,8 @@ Tensor attach_node(std::string name, std::span<const Tensor> inputs, const Tenso
     node->backward = std::move(backward);
     node->shape = output.shape();
     node->dtype = output.dtype();
+    node->output_storage = output.impl()->storage;
+    node->output_version = output.version();
 
     // A new handle over the output's data: the value the op captured stays graph-free.
     Tensor result = output.detach();

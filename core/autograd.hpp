@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "core/anomaly.hpp"
 #include "core/tensor.hpp"
 
 namespace glimpse {
@@ -33,6 +34,10 @@ struct Edge {
     std::shared_ptr<TensorImpl> leaf;  // set when the input is a leaf that requires grad
     Shape shape;                       // the input's shape and dtype: what its gradient must be
     DType dtype = DType::Float32;
+    // The input's data and its version when the op ran (set for every input, differentiable or
+    // not: a backward may read any of them). Weak: the edge does not keep the data alive.
+    std::weak_ptr<Storage> storage;
+    uint64_t version = 0;
     bool needs_grad() const { return node || leaf; }
 };
 
@@ -42,6 +47,8 @@ struct Node {
     BackwardFn backward;      // emptied after a backward pass unless the graph is retained
     Shape shape;              // of the output, for graph export and checks
     DType dtype = DType::Float32;
+    std::weak_ptr<Storage> output_storage;  // the output's data and version, as Edge's
+    uint64_t output_version = 0;
 
     // Scratch space of one backward pass (kept here rather than in hash maps, for speed):
     Tensor grad_output;         // the gradient summed so far for this node's output
@@ -79,6 +86,7 @@ template <typename F>
 Tensor record(std::string name, std::initializer_list<Tensor> inputs, const Tensor& output,
               F&& backward) {
     std::span<const Tensor> span(inputs.begin(), inputs.size());
+    if (is_anomaly_enabled()) check_forward_anomaly(name, span, output);
     if (!needs_graph(span)) return output;
     return attach_node(std::move(name), span, output, BackwardFn(std::forward<F>(backward)));
 }
@@ -86,6 +94,7 @@ Tensor record(std::string name, std::initializer_list<Tensor> inputs, const Tens
 template <typename F>
 Tensor record(std::string name, const std::vector<Tensor>& inputs, const Tensor& output,
               F&& backward) {
+    if (is_anomaly_enabled()) check_forward_anomaly(name, inputs, output);
     if (!needs_graph(inputs)) return output;
     return attach_node(std::move(name), inputs, output, BackwardFn(std::forward<F>(backward)));
 }

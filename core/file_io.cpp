@@ -65,6 +65,11 @@ void write_file_atomically(const std::string& path, std::string_view bytes, std:
 }
 
 std::string read_file(const std::string& path, std::string_view who) {
+    // A directory opens as a stream that reads nothing: it would pass for an empty file.
+    std::error_code ignored;
+    if (std::filesystem::is_directory(path, ignored)) {
+        throw Error(fmt::format("{}: cannot read: it is a directory, not a file", who));
+    }
     std::ifstream file(path, std::ios::binary);
     if (!file) throw Error(system_error(who, "cannot open"));
     std::ostringstream bytes;

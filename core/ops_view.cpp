@@ -34,8 +34,11 @@ Shape infer_shape(const char* op, const Tensor& x, const Shape& requested) {
     for (std::size_t d = 0; d < shape.size(); ++d) {
         if (shape[d] == -1 && unknown < 0) {
             unknown = static_cast<int64_t>(d);
+        } else if (shape[d] == -1) {
+            throw Error(
+                fmt::format("{}: only one extent may be -1, got {}", op, shape_str(requested)));
         } else if (shape[d] < 0) {
-            throw Error(fmt::format("{}: invalid shape {}", op, shape_str(requested)));
+            throw Error(fmt::format("{}: negative extent in shape {}", op, shape_str(requested)));
         } else {
             known *= shape[d];
         }
@@ -119,7 +122,11 @@ Tensor narrow(const Tensor& x, int64_t dim, int64_t start, int64_t length) {
     check_defined("narrow", x);
     if (x.dim() == 0) throw Error("narrow: cannot narrow a 0-d tensor");
     const int64_t d = normalize_dim("narrow", dim, x.dim());
-    if (start < 0 || length < 0 || start + length > x.shape()[d]) {
+    if (length < 0) {
+        throw Error(
+            fmt::format("narrow: length {} is negative (dim {} of {})", length, dim, describe(x)));
+    }
+    if (start < 0 || start + length > x.shape()[d]) {
         throw Error(fmt::format("narrow: [{}, {}) is out of range for dim {} of {} (size {})",
                                 start, start + length, dim, describe(x), x.shape()[d]));
     }
@@ -231,6 +238,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
                                 describe(src), describe(dst)));
     }
     const Strides from = broadcast_strides(src.shape(), src.strides(), dst.shape());
+    dst.bump_version();
     dispatch_all(dst.dtype(), [&](auto dst_zero) {
         using To = decltype(dst_zero);
         To* out = dst.data<To>();

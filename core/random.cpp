@@ -62,7 +62,9 @@ int64_t Generator::integer(int64_t low, int64_t high) {
 }
 
 Generator& default_generator() {
-    static Generator generator;
+    // One per thread: models built and trained in two threads at once draw from two streams,
+    // each as it would alone, instead of racing on one.
+    thread_local Generator generator;
     return generator;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// Random numbers: one global generator that manual_seed() resets, local Generators for code that
-// wants its own stream (gradcheck's upstream gradients), and factories named as in PyTorch.
+// Random numbers: one default generator per thread that manual_seed() resets, local Generators for
+// code that wants its own stream (gradcheck's upstream gradients), and factories named as in
+// PyTorch.
 //
 // The bits come from std::mt19937_64, whose output the C++ standard fixes exactly; the
 // conversions to uniform and normal values are our own, because the standard library's
@@ -35,9 +36,10 @@ class Generator {
     std::optional<double> spare_normal_;  // Box-Muller makes normals in pairs
 };
 
-// The generator that every factory and dropout() use unless given another. Not thread-safe.
+// The generator that every factory and dropout() use unless given another: one per thread, each
+// starting from kDefaultSeed, so that two threads training two models never share a stream.
 Generator& default_generator();
-void manual_seed(uint64_t seed);  // seeds default_generator()
+void manual_seed(uint64_t seed);  // seeds this thread's default_generator()
 
 // Factories; each takes an optional generator last. Floating ones accept float32 or float64.
 Tensor rand(const Shape& shape, DType dtype = DType::Float32,

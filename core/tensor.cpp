@@ -164,14 +164,40 @@ Tensor Tensor::detach() const {
     return Tensor(std::move(impl));
 }
 
-Tensor empty(const Shape& shape, DType dtype) {
+namespace {
+
+// The bytes a tensor of `shape` needs, checked: a product of extents that overflows would
+// otherwise wrap around to a small buffer behind a huge shape.
+std::size_t checked_nbytes(const Shape& shape, DType dtype) {
+    bool has_zero = false;
     for (int64_t extent : shape) {
         if (extent < 0) {
             throw Error(fmt::format("empty: negative extent in shape {}", shape_str(shape)));
         }
+        has_zero = has_zero || extent == 0;
     }
+    if (has_zero) return 0;
+    int64_t bytes = dtype_size(dtype);
+    for (int64_t extent : shape) {
+        if (__builtin_mul_overflow(bytes, extent, &bytes)) {
+            throw Error(fmt::format("empty: shape {} {} has more bytes than a computer can address",
+                                    shape_str(shape), dtype_name(dtype)));
+        }
+    }
+    return static_cast<std::size_t>(bytes);
+}
+
+}  // namespace
+
+Tensor empty(const Shape& shape, DType dtype) {
+    const std::size_t nbytes = checked_nbytes(shape, dtype);
     auto impl = std::make_shared<TensorImpl>();
-    impl->storage = std::make_shared<Storage>(numel(shape) * dtype_size(dtype));
+    try {
+        impl->storage = std::make_shared<Storage>(nbytes);
+    } catch (const Error&) {
+        throw Error(fmt::format("empty: out of memory for shape {} {} ({} bytes)", shape_str(shape),
+                                dtype_name(dtype), nbytes));
+    }
     impl->shape = shape;
     impl->strides = contiguous_strides(shape);
     impl->dtype = dtype;

@@ -48,6 +48,11 @@ class Tensor {
     // Backpropagates from this tensor. Without `grad` it must hold one element (a loss).
     void backward(const Tensor& grad = Tensor(), bool retain_graph = false) const;
     Tensor detach() const;  // same data, cut from the graph
+    // How many times the data was changed in place (copy_, fill_, an optimizer's step), shared by
+    // every view of the same storage, as PyTorch's tensor._version: backward() refuses to run an
+    // op's backward when a tensor it used has changed since (its gradient would be wrong).
+    uint64_t version() const;
+    void bump_version() const;  // what every in-place change calls
 
     // --- conversions and views: methods for the free functions of core/ops.hpp ---
     Tensor to(DType dtype) const;
@@ -82,6 +87,7 @@ struct Storage {
 
     std::byte* data;
     std::size_t nbytes;
+    uint64_t version = 0;  // in-place changes so far (Tensor::version)
 };
 
 // What a Tensor handle points to. Element (i, j, ...) lives at
@@ -116,6 +122,12 @@ inline bool Tensor::requires_grad() const {
 }
 inline const std::shared_ptr<Node>& Tensor::grad_fn() const {
     return impl_->grad_fn;
+}
+inline uint64_t Tensor::version() const {
+    return impl_->storage->version;
+}
+inline void Tensor::bump_version() const {
+    ++impl_->storage->version;
 }
 
 // --- factories (dtype float32 unless given) ---

@@ -24,6 +24,19 @@ int64_t source_size(const Seq2SeqConfig& c) {
     return c.hidden_size * (c.bidirectional ? 2 : 1);
 }
 
+// The config itself, once its sizes are known to be positive: checked before any module is
+// built, so that the error names the config rather than whichever module sees a 0 first.
+const Seq2SeqConfig& checked(const Seq2SeqConfig& c) {
+    if (c.source_vocab < 1 || c.target_vocab < 1 || c.embedding_size < 1 || c.hidden_size < 1 ||
+        c.num_layers < 1) {
+        throw Error(fmt::format(
+            "Seq2Seq: source_vocab, target_vocab, embedding_size, hidden_size and num_layers must "
+            "be at least 1, got {}, {}, {}, {} and {}",
+            c.source_vocab, c.target_vocab, c.embedding_size, c.hidden_size, c.num_layers));
+    }
+    return c;
+}
+
 // make_scorer's own names; register_scorer adds others.
 const std::vector<std::string> kBuiltInScorers = {"bahdanau", "concat", "dot", "scaled_dot",
                                                   "general"};
@@ -66,7 +79,23 @@ std::shared_ptr<Decoder> make_decoder(const Seq2SeqConfig& c,
     throw Error("Seq2Seq: unknown attention kind");
 }
 
-void check_batch(const Batch& batch) {
+// Token ids must lie in their vocabulary; the embedding would otherwise name only its table.
+void check_token_ids(const char* who, const char* what, const Tensor& tokens, int64_t vocab_size,
+                     int64_t pad) {
+    const std::vector<double> ids = tokens.to_vector();  // row-major [B, length]
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        if (ids[i] < 0 || ids[i] >= static_cast<double>(vocab_size)) {
+            const int64_t length = tokens.size(1);
+            throw Error(
+                fmt::format("{}: {} {} holds token {} at [{}, {}], outside the vocabulary "
+                            "of {} tokens (ids 0..{}, pad {})",
+                            who, what, describe(tokens), ids[i], static_cast<int64_t>(i) / length,
+                            static_cast<int64_t>(i) % length, vocab_size, vocab_size - 1, pad));
+        }
+    }
+}
+
+void check_batch(const Batch& batch, const Seq2SeqConfig& config) {
     for (const Tensor* t : {&batch.source, &batch.target_input, &batch.target_output}) {
         check_defined("Seq2Seq::loss", *t);
         if (t->dtype() != DType::Int64 || t->dim() != 2) {
@@ -74,6 +103,11 @@ void check_batch(const Batch& batch) {
                                     describe(*t)));
         }
     }
+    check_token_ids("Seq2Seq::loss", "source", batch.source, config.source_vocab, config.pad);
+    check_token_ids("Seq2Seq::loss", "target_input", batch.target_input, config.target_vocab,
+                    config.pad);
+    check_token_ids("Seq2Seq::loss", "target_output", batch.target_output, config.target_vocab,
+                    config.pad);
     if (batch.target_input.shape() != batch.target_output.shape() ||
         batch.target_input.size(0) != batch.source.size(0)) {
         throw Error(fmt::format(
@@ -207,10 +241,10 @@ void register_scorer(const std::string& name, ScorerFactory factory) {
     registered_scorers().emplace(name, std::move(factory));
 }
 
-Seq2Seq::Seq2Seq(const Seq2SeqConfig& config) : Seq2Seq(config, default_scorer(config)) {}
+Seq2Seq::Seq2Seq(const Seq2SeqConfig& config) : Seq2Seq(config, default_scorer(checked(config))) {}
 
 Seq2Seq::Seq2Seq(const Seq2SeqConfig& config, std::shared_ptr<attention::Attention> scorer)
-    : Module("Seq2Seq"), config_(config) {
+    : Module("Seq2Seq"), config_(checked(config)) {
     if (config.attention == AttentionKind::None && scorer) {
         throw Error("Seq2Seq: a scorer was given for a model without attention");
     }
@@ -230,7 +264,7 @@ Seq2Seq::Seq2Seq(const Seq2SeqConfig& config, std::shared_ptr<attention::Attenti
 
 Tensor Seq2Seq::decode_target(const Batch& batch, double teacher_forcing_ratio,
                               Generator& generator) const {
-    check_batch(batch);
+    check_batch(batch, config_);
     if (!(teacher_forcing_ratio >= 0.0 && teacher_forcing_ratio <= 1.0)) {
         throw Error(fmt::format("Seq2Seq::loss: teacher_forcing_ratio must be in [0, 1], got {}",
                                 teacher_forcing_ratio));
@@ -271,6 +305,10 @@ Tensor Seq2Seq::loss(const Batch& batch, double teacher_forcing_ratio, Generator
 std::unique_ptr<StepModel> Seq2Seq::start_decoding(const Tensor& source,
                                                    const Tensor& lengths) const {
     const NoGradGuard no_grad;
+    if (source.defined() && source.dtype() == DType::Int64 && source.dim() == 2) {
+        check_token_ids("Seq2Seq::start_decoding", "source", source, config_.source_vocab,
+                        config_.pad);
+    }
     return std::make_unique<Seq2SeqDecoding>(*decoder_, encoder_->forward(source, lengths));
 }
 

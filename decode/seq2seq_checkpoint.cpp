@@ -116,13 +116,18 @@ const std::vector<Field>& fields() {
     return table;
 }
 
-bool is_note_name(const std::string& name) {
-    if (name.empty()) return false;
+// A note's name is a word of [a-z0-9_] and its value one line: what config.txt can hold. Reading
+// and writing check the same rule, so that whatever is read can be saved again.
+bool is_valid_note(const std::string& name, const std::string& value) {
+    if (name.empty() || value.find_first_of("\r\n") != std::string::npos) return false;
     for (const char ch : name) {
         if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_')) return false;
     }
     return true;
 }
+
+constexpr const char* kNoteRule =
+    "a note's name must be a word of a-z, 0-9 and _, and its value one line";
 
 std::string trim(const std::string& text) {
     const auto first = text.find_first_not_of(" \t\r");
@@ -159,11 +164,8 @@ std::string config_text(const Seq2SeqConfig& config, const CheckpointNotes& note
     for (const Field& field : fields())
         text += fmt::format("{} = {}\n", field.key, field.write(config));
     for (const auto& [name, value] : notes) {
-        if (!is_note_name(name) || value.find_first_of("\r\n") != std::string::npos) {
-            throw Error(
-                fmt::format("save_seq2seq: note '{}' = '{}': a note's name must be a word "
-                            "of a-z, 0-9 and _, and its value one line",
-                            name, value));
+        if (!is_valid_note(name, value)) {
+            throw Error(fmt::format("save_seq2seq: note '{}' = '{}': {}", name, value, kNoteRule));
         }
         text += fmt::format("{}{} = {}\n", kNotePrefix, name, value);
     }
@@ -209,7 +211,12 @@ std::pair<Seq2SeqConfig, CheckpointNotes> parse_config_text(const std::string& t
             continue;
         }
         if (key.rfind(kNotePrefix, 0) == 0) {
-            notes[key.substr(std::string(kNotePrefix).size())] = value;
+            const std::string name = key.substr(std::string(kNotePrefix).size());
+            if (!is_valid_note(name, value)) {
+                throw Error(fmt::format("{}: line {}: note '{}' = '{}': {}", who, number, name,
+                                        value, kNoteRule));
+            }
+            notes[name] = value;
             continue;
         }
         const Field* field = nullptr;
@@ -266,12 +273,14 @@ void save_seq2seq(const std::string& dir, const Seq2Seq& model, const Vocab& sou
 Seq2SeqCheckpoint load_seq2seq(const std::string& dir) {
     const fs::path path(dir);
     if (!fs::is_directory(path)) {
-        throw Error(fmt::format("checkpoint {}: no such folder", dir));
+        throw Error(fmt::format("checkpoint {}: {}", dir,
+                                fs::exists(path) ? "not a folder" : "no such folder"));
     }
     for (const fs::path& file :
          {config_file(path), model_file(path), source_vocab_file(path), target_vocab_file(path)}) {
         if (!fs::is_regular_file(file)) {
-            throw Error(fmt::format("checkpoint {}: {} is missing", dir, file.filename().string()));
+            throw Error(fmt::format("checkpoint {}: {} is {}", dir, file.filename().string(),
+                                    fs::exists(file) ? "not a file" : "missing"));
         }
     }
     const std::string config_path = config_file(path).string();

@@ -3,8 +3,10 @@
 // Tatoeba and the Anki decks made from it (manythings.org) ship them.
 //
 // - Columns after the second are ignored: Anki exports add a third, the sentences' attribution.
-// - Spaces around each sentence are trimmed; blank lines are skipped.
+// - Spaces and byte order marks around each sentence are trimmed; blank lines are skipped.
 // - Windows line ends (CRLF) and a UTF-8 byte order mark at the start are accepted.
+// - Text is UTF-8: a line with invalid UTF-8 (a file saved in another encoding) or a control
+//   character other than the tab (binary data) is malformed.
 // - A line with no tab, or with an empty source or target, is malformed: the error lists the
 //   malformed lines by number (the first few, and how many more), so they can all be fixed at once.
 

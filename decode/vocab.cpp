@@ -210,16 +210,23 @@ bool Vocab::contains(std::string_view token) const {
     return ids_.contains(std::string(token));
 }
 
-void Vocab::save(const std::string& path) const {
+std::string Vocab::file_text() const {
     std::string text = fmt::format("{}\ntokenization {}\ntokens {}\n", kFileMagic,
                                    tokenization_name(tokenization_), size());
     for (const std::string& token : tokens_) text += escape(token) + '\n';
-    write_file_atomically(path, text, "vocab " + path);
+    return text;
+}
+
+void Vocab::save(const std::string& path) const {
+    write_file_atomically(path, file_text(), "vocab " + path);
 }
 
 Vocab Vocab::load(const std::string& path) {
     const std::string who = "vocab " + path;
-    const std::string text = read_file(path, who);
+    return parse(read_file(path, who), who);
+}
+
+Vocab Vocab::parse(std::string_view text, const std::string& who) {
     const std::vector<std::string_view> lines = split_lines(text);
     const auto fail = [&](std::size_t line, const std::string& what) {
         return Error(fmt::format("{}: line {}: {}", who, line + 1, what));

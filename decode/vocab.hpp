@@ -48,7 +48,11 @@ class Vocab {
     bool contains(std::string_view token) const;
 
     void save(const std::string& path) const;
+    std::string file_text() const;  // what save writes
     static Vocab load(const std::string& path);
+    // The same from a file's text in memory; `who` begins every error message (load uses
+    // "vocab <path>").
+    static Vocab parse(std::string_view text, const std::string& who);
 
     bool operator==(const Vocab& other) const {
         return tokenization_ == other.tokenization_ && tokens_ == other.tokens_;

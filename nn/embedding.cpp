@@ -31,6 +31,16 @@ void check_embedding(const Tensor& indices, const Tensor& weight) {
     if (weight.dim() != 2) {
         throw Error(fmt::format("embedding: weight must be [num, dim], got {}", describe(weight)));
     }
+    const Tensor flat = indices.contiguous();  // int64, row-major
+    const int64_t* ids = flat.data<int64_t>();
+    for (int64_t i = 0; i < flat.numel(); ++i) {
+        if (ids[i] < 0 || ids[i] >= weight.size(0)) {
+            throw Error(fmt::format(
+                "embedding: index {} at position {} of indices {} is out of range for {} "
+                "embeddings (weight {})",
+                ids[i], i, shape_str(indices.shape()), weight.size(0), describe(weight)));
+        }
+    }
 }
 
 bool contains(const Tensor& indices, int64_t value) {

@@ -16,6 +16,7 @@ namespace {
 void check_linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
     check_floating("linear", x);
     check_floating("linear", weight);
+    check_same_dtype("linear", x, weight);
     if (weight.dim() != 2) {
         throw Error(fmt::format("linear: weight must be [out, in], got {}", describe(weight)));
     }

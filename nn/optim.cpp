@@ -55,6 +55,7 @@ void Optimizer::step() {
     for (std::size_t i = 0; i < params_.size(); ++i) {
         const Tensor& p = params_[i];
         if (!p.requires_grad() || !p.grad().defined()) continue;  // frozen, or not used yet
+        p.bump_version();
         update(i, p, p.grad().contiguous());
     }
 }
@@ -171,6 +172,10 @@ AdamW::AdamW(std::vector<Tensor> params, const AdamWOptions& options)
 // --- gradient clipping ---
 
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
+    // A negative bound would flip every gradient's sign; NaN would silently skip the clipping.
+    if (!(max_norm >= 0)) {
+        throw Error(fmt::format("clip_grad_norm: max_norm must be >= 0, got {}", max_norm));
+    }
     NoGradGuard no_grad;
     double squares = 0;  // the sum of every gradient element squared
     for (const Tensor& p : params) {

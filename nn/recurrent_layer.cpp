@@ -114,7 +114,7 @@ Tensor stacked(const std::vector<Tensor>& per_layer) {
 Lengths::Lengths(const Tensor& values) {
     if (!values.defined()) return;
     if (values.dtype() != DType::Int64 || values.dim() != 1) {
-        throw Error(fmt::format("lengths must be an int64 tensor [batch], got {}",
+        throw Error(fmt::format("Lengths: lengths must be an int64 tensor [batch], got {}",
                                 describe_tensor(values)));
     }
     for (double v : values.to_vector()) values_.push_back(static_cast<int64_t>(v));

@@ -13,10 +13,9 @@ namespace glimpse::testing {
 
 class TempDir {
   public:
-    TempDir() {
+    explicit TempDir(const std::filesystem::path& base = std::filesystem::temp_directory_path()) {
         static int count = 0;
-        path_ = std::filesystem::temp_directory_path() /
-                fmt::format("glimpse_test_{}_{}", ::getpid(), count++);
+        path_ = base / fmt::format("glimpse_test_{}_{}", ::getpid(), count++);
         std::filesystem::create_directories(path_);
     }
     ~TempDir() {
@@ -29,6 +28,7 @@ class TempDir {
     TempDir& operator=(const TempDir&) = delete;
 
     std::string file(const std::string& name) const { return (path_ / name).string(); }
+    std::string path() const { return path_.string(); }
 
   private:
     std::filesystem::path path_;

@@ -168,7 +168,8 @@ TEST_CASE("recurrent layers: errors name the layer, the shapes and what was expe
     CHECK_THROWS_WITH_AS(lstm.forward(zeros({2, 5, 3}), {}, {5}),
                          "LSTM: lengths has 1 values for a batch of 2 sequences", Error);
     CHECK_THROWS_WITH_AS(lstm.forward(zeros({2, 5, 3}), {}, tensor({5, 5}, {2})),
-                         "lengths must be an int64 tensor [batch], got [2] float32", Error);
+                         "Lengths: lengths must be an int64 tensor [batch], got [2] float32",
+                         Error);
     CHECK(lstm.forward(zeros({2, 5, 3}), {}, tensor({5, 2}, {2}, DType::Int64)).output.shape() ==
           Shape{2, 5, 8});
     CHECK_THROWS_WITH_AS(nn::LSTM(3, 4, {.num_layers = 0}),

@@ -309,7 +309,7 @@ TEST_CASE("Seq2Seq: bad batches and sizes are reported") {
     batch.source = batch.source.to(DType::Float32);
     CHECK_THROWS_WITH_AS(model.loss(batch), doctest::Contains("int64 [B, length]"), Error);
     CHECK_THROWS_WITH_AS(Seq2Seq({.source_vocab = 0, .target_vocab = 3}),
-                         doctest::Contains("sizes must be positive"), Error);
+                         doctest::Contains("must be at least 1, got 0, 3,"), Error);
     CHECK_THROWS_WITH_AS(Seq2Seq({.source_vocab = 4,
                                   .target_vocab = 3,
                                   .bidirectional = true,
