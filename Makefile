@@ -126,7 +126,25 @@ run: $(TUT_BINS)
 demo: $(BUILD)/tutorials/$(DEMO)
 	$(PASSIVE) $(BUILD)/tutorials/$(DEMO) --checkpoint $(DEMO_DIR) $(ARGS)
 
-bench: $(BENCH_BINS)
+# $(call apt_install,PACKAGES,WHAT NEEDS THEM): installs Debian packages with apt-get as root or
+# with passwordless sudo; otherwise says the one command to run, and fails.
+apt_install = { \
+	if [ "$$(id -u)" = 0 ]; then sudo=; elif sudo -n true 2>/dev/null; then sudo=sudo; \
+	else echo "$(2): run  sudo apt-get install $(1)"; exit 1; fi; \
+	echo "glimpse: installing $(1) with $${sudo:+sudo }apt-get"; \
+	$$sudo apt-get update -q && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(1); }
+
+# PyTorch's reference figures need Debian's python3-torch, and python3-threadpoolctl to set
+# OpenBLAS's threads; make bench installs them like the other dependencies.
+BENCH_DEPS_OK  := $(BUILD)/.bench-deps-ok
+BENCH_PACKAGES := python3-torch python3-threadpoolctl
+$(BENCH_DEPS_OK):
+	@mkdir -p $(BUILD)
+	@/usr/bin/python3 -c 'import torch, threadpoolctl' 2>/dev/null || \
+	  $(call apt_install,$(BENCH_PACKAGES),make bench compares with PyTorch)
+	@touch $@
+
+bench: $(BENCH_BINS) | $(BENCH_DEPS_OK)
 	@for b in $(BENCHES); do $(BUILD)/bench/$$b || exit 1; done
 
 # libFuzzer on the checkpoint parser: bytes in, a clean Error or a file that round-trips out.
@@ -141,18 +159,10 @@ FUZZ_PACKAGES:= clang libclang-rt-14-dev libomp-14-dev
 $(FUZZ_DEPS_OK):
 	@mkdir -p $(BUILD)
 	@probe='extern "C" int LLVMFuzzerTestOneInput(const char*, unsigned long) { return 0; }'; \
-	if printf '%s\n' "$$probe" | clang++ -fsanitize=fuzzer -fopenmp -x c++ - -o $(BUILD)/.fuzz-probe >/dev/null 2>&1; then \
-	  touch $@; \
-	elif [ "$$(id -u)" = 0 ]; then \
-	  echo "glimpse: installing $(FUZZ_PACKAGES) with apt-get"; \
-	  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FUZZ_PACKAGES) && touch $@; \
-	elif sudo -n true 2>/dev/null; then \
-	  echo "glimpse: installing $(FUZZ_PACKAGES) with sudo apt-get"; \
-	  sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(FUZZ_PACKAGES) && touch $@; \
-	else \
-	  echo "make fuzz needs clang and libFuzzer: run  sudo apt-get install $(FUZZ_PACKAGES)"; exit 1; \
-	fi
+	printf '%s\n' "$$probe" | clang++ -fsanitize=fuzzer -fopenmp -x c++ - -o $(BUILD)/.fuzz-probe >/dev/null 2>&1 || \
+	  $(call apt_install,$(FUZZ_PACKAGES),make fuzz needs clang and libFuzzer)
 	@rm -f $(BUILD)/.fuzz-probe
+	@touch $@
 
 $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard core/*.hpp nn/safetensors.hpp nn/module.hpp) | $(DEPS_OK) $(FUZZ_DEPS_OK)
 	@mkdir -p $(dir $@)
