@@ -90,6 +90,10 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
 
+# The programs' objects are kept: as intermediate files of the chained rules above, make would
+# delete them after linking and compile them all again at the next build.
+.SECONDARY: $(TUTORIALS:%=$(BUILD)/obj/tutorials/%.o) $(BENCHES:%=$(BUILD)/obj/bench/%.o)
+
 SAN_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/sanitize/obj/%.o) $(TEST_SRC:%.cpp=$(BUILD)/sanitize/obj/%.o)
 $(SAN_TESTS): $(SAN_OBJ)
 	@mkdir -p $(dir $@)
