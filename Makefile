@@ -25,7 +25,7 @@ DEPS_OK   := $(BUILD)/.deps-ok
 DEMO      := 09_seq2seq_attention
 DEMO_DIR  := $(BUILD)/demo
 
-.PHONY: all test gradcheck tutorials run demo sanitize bench fuzz format help clean deps
+.PHONY: all test gradcheck tutorials run demo sanitize bench fuzz format help clean deps check data
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(TESTS) $(TUT_BINS) $(BENCH_BINS)
@@ -40,7 +40,11 @@ help:
 	@echo "make run T=01   run one tutorial (ARGS='--step' pauses between steps)"
 	@echo "make sanitize   every test under AddressSanitizer + UBSan + LeakSanitizer"
 	@echo "make bench      benchmarks beside PyTorch, as JSON lines"
+	@echo "make data       fetch the CMU Pronouncing Dictionary (Debian's festlex-cmu) into $(BUILD)/data/"
 	@echo "make fuzz       fuzz the checkpoint loader with libFuzzer for 60 s (FUZZ_SECONDS=...)"
+	@echo "make check      coursework: build your tutorials/coursework/aN_*.cpp and grade them;"
+	@echo "                A=2 one assignment, SOLUTIONS=1 the instructor's solutions,"
+	@echo "                WORK=dir your copy of the assignments, WRONG=1 the wrong solutions"
 	@echo "make format     format the sources with clang-format"
 	@echo "make clean      remove build/"
 
@@ -58,6 +62,28 @@ $(DEPS_OK):
 	  sudo apt-get update -q && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -q doctest-dev libfmt-dev && touch $@; \
 	else \
 	  echo "glimpse needs doctest and fmt: run  sudo apt-get install doctest-dev libfmt-dev"; exit 1; \
+	fi
+
+# Tutorial 13's real data: the CMU Pronouncing Dictionary in Festival's syntax, from Debian's
+# festlex-cmu, unpacked with dpkg -x (Festival itself is not installed), fetched once. The
+# dictionary's licence is kept beside it. apt-get download needs the package lists: root runs
+# apt-get update when they are missing; anyone else is told the one command to run.
+DATA_DIR := $(BUILD)/data
+CMUDICT  := $(DATA_DIR)/cmudict-0.4.out
+data: $(CMUDICT)
+$(CMUDICT):
+	@mkdir -p $(DATA_DIR)/festlex-cmu
+	@cd $(DATA_DIR)/festlex-cmu && rm -f festlex-cmu_*.deb && \
+	if apt-get download -q festlex-cmu >/dev/null 2>&1 || \
+	   { [ "$$(id -u)" = 0 ] && apt-get update -q && apt-get download -q festlex-cmu; }; then \
+	  dpkg -x festlex-cmu_*.deb . && \
+	  cp usr/share/festival/dicts/cmu/cmudict-0.4.out ../cmudict-0.4.out.tmp && \
+	  cp usr/share/doc/festlex-cmu/copyright ../cmudict-0.4.copyright && \
+	  mv ../cmudict-0.4.out.tmp ../cmudict-0.4.out && \
+	  cd .. && rm -rf festlex-cmu && echo "glimpse: fetched $(CMUDICT) from Debian's festlex-cmu"; \
+	else \
+	  echo "glimpse: could not download festlex-cmu (tutorial 13's data): run  sudo apt-get update"; \
+	  echo "then  make data  again"; exit 1; \
 	fi
 
 $(BUILD)/obj/%.o: %.cpp | $(DEPS_OK)
@@ -85,6 +111,9 @@ $(TESTS): $(TEST_SRC:%.cpp=$(BUILD)/obj/%.o) $(LIB)
 $(BUILD)/tutorials/%: $(BUILD)/obj/tutorials/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+# Tutorial 13 and its benchmark read the dictionary: building them fetches it.
+$(BUILD)/tutorials/13_pronunciation $(BUILD)/bench/bench_g2p: | $(CMUDICT)
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
@@ -175,6 +204,44 @@ $(FUZZ_BIN): $(FUZZ_SRC) $(wildcard core/*.hpp nn/safetensors.hpp nn/module.hpp)
 fuzz: $(FUZZ_BIN)
 	@mkdir -p $(BUILD)/fuzz/corpus
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -dict=tests/fuzz/safetensors.dict $(BUILD)/fuzz/corpus tests/golden
+
+# Coursework (tutorials/coursework/, README "Coursework"). One checker binary per set of
+# assignment files: the checks, prebuilt once, linked with the student's aN_*.cpp and the library,
+# so an edited assignment costs one compile and one link. The student's files come from WORK
+# (default tutorials/coursework/), or from solutions/ with SOLUTIONS=1.
+CW          := tutorials/coursework
+CW_FILES    := $(notdir $(wildcard $(CW)/a[0-9]_*.cpp))
+CW_CHECKS   := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard $(CW)/checks/*.cpp)) \
+               $(BUILD)/obj/tests/golden_reader.o
+WORK        ?= $(CW)
+CW_WORK     := $(if $(filter 1,$(SOLUTIONS)),$(CW)/solutions,$(patsubst %/,%,$(WORK)))
+CW_OUT      := $(BUILD)/coursework/$(subst /,_,$(CW_WORK))
+CW_SOLVED   := $(patsubst %.cpp,$(BUILD)/obj/%.o,$(wildcard $(CW)/solutions/a[0-9]_*.cpp))
+CW_WRONG    := $(basename $(notdir $(wildcard $(CW)/wrong/a[0-9]_*.cpp)))
+
+$(CW_OUT)/%.o: $(CW_WORK)/%.cpp | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -c $< -o $@
+
+$(CW_OUT)/check: $(addprefix $(CW_OUT)/,$(CW_FILES:.cpp=.o)) $(CW_CHECKS) $(LIB)
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+# A wrong solution wrong/aN_what.cpp is linked with the other assignments' solutions.
+cw_other_solutions = $(filter-out $(BUILD)/obj/$(CW)/solutions/$(firstword $(subst _, ,$(1)))_%,$(CW_SOLVED))
+.SECONDARY: $(CW_SOLVED) $(patsubst %,$(BUILD)/obj/$(CW)/wrong/%.o,$(CW_WRONG))
+.SECONDEXPANSION:
+$(BUILD)/coursework/wrong/%: $(BUILD)/obj/$(CW)/wrong/%.o $$(call cw_other_solutions,$$*) \
+    $(CW_CHECKS) $(LIB)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
+
+ifeq ($(WRONG),1)
+check: $(addprefix $(BUILD)/coursework/wrong/,$(CW_WRONG))
+	@bash $(CW)/check_wrong.sh $(BUILD)/coursework/wrong $(CW)/wrong
+else
+check: $(CW_OUT)/check
+	@bash $(CW)/grade.sh $(CW_OUT)/check $(CW_OUT)/grades.jsonl $(if $(A),a$(patsubst a%,%,$(A)))
+endif
 
 format:
 	clang-format -i $(wildcard glimpse.hpp */*.hpp */*.cpp)

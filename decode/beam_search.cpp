@@ -83,7 +83,8 @@ class BeamSearch {
     std::vector<NBestList> run() {
         LiveRows live = LiveRows::start(model_.batch_size(), options_.sos);
         for (int64_t t = 0; live.size() > 0; ++t) {
-            const StepResult step = checked_step("beam_search", model_, live.token);
+            StepResult step = checked_step("beam_search", model_, live.token);
+            apply_constraint("beam_search", options_, history_, live, t, step);
             history_.record_attention(step.attention);
             LiveRows next;
             for (int64_t first = 0, last = 0; first < static_cast<int64_t>(live.size());
@@ -105,6 +106,12 @@ class BeamSearch {
         const int64_t b = live.sentence[first];
         const int64_t banned = t < options_.min_length ? options_.eos : -1;
         top_candidates(step, live, first, last, banned, 2 * beam_, candidates_);
+        if (candidates_.empty() && options_.constraint) {
+            throw Error(fmt::format(
+                "beam_search: at step {}, sentence {} has no hypothesis left: every token the "
+                "constraint allows {}has probability 0 under the model",
+                t, b, banned < 0 ? "" : "(besides <eos>, which min_length forbids) "));
+        }
         const std::size_t sentence_start = next.size();
         std::size_t kept = 0;
         for (std::size_t rank = 0; rank < candidates_.size(); ++rank) {

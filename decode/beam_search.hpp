@@ -14,6 +14,8 @@
 //      hold k that do not end in <eos>, because each hypothesis has only one <eos> candidate;
 //   4. reorders the model's decoder states to follow the survivors (StepModel::select_rows),
 //      dropping the finished ones: a finished hypothesis is never extended.
+// With options.constraint set (decode/token_constraint.hpp), step 2 expands each hypothesis only
+// by the tokens the constraint allows after it: the others count as probability 0.
 // Pruning ranks by the total log-probability alone; a finished hypothesis is then scored with
 // the length and coverage penalties (decode/scoring.hpp), and the n-best list is the best scores.
 //

@@ -1,8 +1,12 @@
 #pragma once
-// The options every search algorithm shares: the special tokens and the length limits.
+// The options every search algorithm shares: the special tokens, the length limits and an
+// optional constraint on the tokens.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+
+#include "decode/token_constraint.hpp"
 
 namespace glimpse::decode {
 
@@ -20,6 +24,9 @@ struct DecodeOptions {
     std::optional<int64_t> max_length;
     double max_length_a = 2.0;
     int64_t max_length_b = 10;
+    // Constrained decoding (decode/token_constraint.hpp): when set, only the tokens it allows are
+    // ever chosen. Unset: every token may follow every prefix.
+    std::shared_ptr<const TokenConstraint> constraint = nullptr;
 
     // The maximum length for a sentence of this source length; throws when it is below 1.
     int64_t max_length_for(int64_t source_length) const;

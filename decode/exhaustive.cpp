@@ -42,8 +42,9 @@ std::vector<NBestList> exhaustive_search(StepModel& model, const ExhaustiveOptio
     LiveRows live = LiveRows::start(batch, options.sos);
     SearchHistory history;
     for (int64_t t = 0; live.size() > 0; ++t) {
-        const StepResult step = checked_step("exhaustive_search", model, live.token);
+        StepResult step = checked_step("exhaustive_search", model, live.token);
         if (t == 0) check_cap(options, step.vocab_size, max_length);
+        apply_constraint("exhaustive_search", options, history, live, t, step);
         history.record_attention(step.attention);
         LiveRows next;
         for (int64_t r = 0; r < static_cast<int64_t>(live.size()); ++r) {

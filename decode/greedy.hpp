@@ -17,7 +17,8 @@ namespace glimpse::decode {
 // One hypothesis per sentence of the model's batch, in batch order; score = log_prob. Each
 // sentence stops at <eos> (allowed after options.min_length tokens) or at its maximum length,
 // and leaves the batch then. Ties go to the lowest token id; tokens of zero probability are never
-// chosen (an error when no other is left). Runs under no-grad.
+// chosen (an error when no other is left); with options.constraint, neither are the tokens it
+// forbids (decode/token_constraint.hpp). Runs under no-grad.
 std::vector<Hypothesis> greedy_search(StepModel& model, const DecodeOptions& options = {});
 
 }  // namespace glimpse::decode

@@ -71,6 +71,20 @@ int64_t closest_length(int64_t hyp_len, const std::vector<int64_t>& ref_lens) {
     return best;
 }
 
+void check_references(const char* function, const std::vector<std::string>& hypotheses,
+                      const std::vector<std::vector<std::string>>& references) {
+    check_pairs(function, hypotheses, references);
+    for (std::size_t i = 0; i < references.size(); ++i) {
+        if (references[i].empty()) {
+            throw Error(fmt::format("{}: hypothesis {} has no reference", function, i));
+        }
+    }
+}
+
+std::vector<std::string> split_at_spaces(const std::string& text) {
+    return Vocab(Tokenization::Word).tokenize(text);
+}
+
 }  // namespace
 
 double exact_match(const std::vector<std::string>& hypotheses,
@@ -236,6 +250,57 @@ BleuScore corpus_bleu_multi_reference(const std::vector<std::string>& hypotheses
     }
     return bleu_from_statistics(counts, totals, hyp_len, ref_len, smoothing,
                                 static_cast<int64_t>(reference_sets.size()));
+}
+
+int64_t edit_distance(const std::vector<std::string>& hypothesis,
+                      const std::vector<std::string>& reference) {
+    // distances[j]: from the hypothesis's first i tokens to the reference's first j, row by row.
+    std::vector<int64_t> distances(reference.size() + 1);
+    for (std::size_t j = 0; j <= reference.size(); ++j) distances[j] = static_cast<int64_t>(j);
+    for (std::size_t i = 1; i <= hypothesis.size(); ++i) {
+        int64_t diagonal = distances[0];  // row i - 1, column j - 1
+        distances[0] = static_cast<int64_t>(i);
+        for (std::size_t j = 1; j <= reference.size(); ++j) {
+            const int64_t substitute = diagonal + (hypothesis[i - 1] != reference[j - 1]);
+            diagonal = distances[j];
+            distances[j] = std::min({substitute, distances[j] + 1, distances[j - 1] + 1});
+        }
+    }
+    return distances.back();
+}
+
+double word_error_rate(const std::vector<std::string>& hypotheses,
+                       const std::vector<std::vector<std::string>>& references) {
+    check_references("word_error_rate", hypotheses, references);
+    int64_t wrong = 0;
+    for (std::size_t i = 0; i < hypotheses.size(); ++i) {
+        const std::vector<std::string> phones = split_at_spaces(hypotheses[i]);
+        wrong += std::none_of(references[i].begin(), references[i].end(),
+                              [&](const std::string& r) { return split_at_spaces(r) == phones; });
+    }
+    return static_cast<double>(wrong) / static_cast<double>(hypotheses.size());
+}
+
+double phoneme_error_rate(const std::vector<std::string>& hypotheses,
+                          const std::vector<std::vector<std::string>>& references) {
+    check_references("phoneme_error_rate", hypotheses, references);
+    int64_t errors = 0, reference_phones = 0;
+    for (std::size_t i = 0; i < hypotheses.size(); ++i) {
+        const std::vector<std::string> phones = split_at_spaces(hypotheses[i]);
+        int64_t best = -1, best_length = 0;
+        for (const std::string& reference : references[i]) {
+            const std::vector<std::string> reference_tokens = split_at_spaces(reference);
+            const int64_t distance = edit_distance(phones, reference_tokens);
+            if (best < 0 || distance < best) {
+                best = distance;
+                best_length = static_cast<int64_t>(reference_tokens.size());
+            }
+        }
+        errors += best;
+        reference_phones += best_length;
+    }
+    if (reference_phones == 0) throw Error("phoneme_error_rate: every reference is empty");
+    return static_cast<double>(errors) / static_cast<double>(reference_phones);
 }
 
 }  // namespace glimpse::decode

@@ -1,5 +1,6 @@
 #pragma once
-// How good is a model's output: exact match, token accuracy, perplexity and corpus BLEU.
+// How good is a model's output: exact match, token accuracy, perplexity, corpus BLEU, and the
+// word and phoneme error rates of grapheme-to-phoneme conversion.
 //
 // BLEU is computed as sacreBLEU computes it (Post 2018, "A Call for Clarity in Reporting BLEU
 // Scores") on text that is already tokenised, i.e. sacreBLEU with tokenize='none': tokens are
@@ -76,5 +77,23 @@ BleuScore bleu_from_statistics(const std::array<int64_t, 4>& counts,
                                const std::array<int64_t, 4>& totals, int64_t hyp_len,
                                int64_t ref_len, BleuSmoothing smoothing = BleuSmoothing::None,
                                int64_t num_references = 1);
+
+// Levenshtein distance: the fewest substitutions, insertions and deletions of tokens that turn
+// `hypothesis` into `reference`.
+int64_t edit_distance(const std::vector<std::string>& hypothesis,
+                      const std::vector<std::string>& reference);
+
+// Grapheme-to-phoneme scores (as Yao & Zweig 2015 report them). hypotheses[i] is the predicted
+// pronunciation of word i, phones separated by spaces; references[i] holds all of its reference
+// pronunciations (at least one).
+// Word error rate, 0..1: the share of words whose prediction equals none of their references
+// (not speech recognition's WER, which is an edit distance over the words of a sentence).
+double word_error_rate(const std::vector<std::string>& hypotheses,
+                       const std::vector<std::vector<std::string>>& references);
+// Phoneme error rate, 0..1 (it can pass 1 when predictions are longer than references): for
+// each word, the edit distance in phones to its closest reference (the first on a tie); their
+// sum over all words divided by the summed lengths of those closest references.
+double phoneme_error_rate(const std::vector<std::string>& hypotheses,
+                          const std::vector<std::vector<std::string>>& references);
 
 }  // namespace glimpse::decode

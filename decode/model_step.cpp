@@ -1,6 +1,7 @@
 #include "decode/model_step.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -91,6 +92,36 @@ StepResult checked_step(const char* search, StepModel& model, const std::vector<
         result.attention = contiguous(to(out.attention, DType::Float32));
     }
     return result;
+}
+
+void apply_constraint(const char* search, const DecodeOptions& options,
+                      const SearchHistory& history, const LiveRows& live, int64_t t,
+                      StepResult& step) {
+    if (!options.constraint) return;
+    step.log_probs = clone(step.log_probs);  // the model's own tensor stays as it was
+    std::vector<bool> allowed(static_cast<std::size_t>(step.vocab_size));
+    for (int64_t r = 0; r < static_cast<int64_t>(live.size()); ++r) {
+        const int64_t b = live.sentence[r];
+        const std::vector<int64_t> prefix = history.prefix(r);
+        const std::vector<int64_t> tokens = options.constraint->allowed_tokens(b, prefix);
+        const auto where = [&] {
+            return fmt::format("{}: the constraint at step {}, sentence {}, after prefix [{}]",
+                               search, t, b, fmt::join(prefix, ", "));
+        };
+        if (tokens.empty()) throw Error(where() + " allows no token");
+        std::fill(allowed.begin(), allowed.end(), false);
+        for (const int64_t v : tokens) {
+            if (v < 0 || v >= step.vocab_size) {
+                throw Error(fmt::format("{} allows token {}, outside the vocabulary [0, {})",
+                                        where(), v, step.vocab_size));
+            }
+            allowed[static_cast<std::size_t>(v)] = true;
+        }
+        double* lp = step.log_probs.data<double>() + r * step.vocab_size;
+        for (int64_t v = 0; v < step.vocab_size; ++v) {
+            if (!allowed[static_cast<std::size_t>(v)]) lp[v] = -INFINITY;
+        }
+    }
 }
 
 bool advance_rows(StepModel& model, SearchHistory& history, LiveRows& live, LiveRows&& next) {

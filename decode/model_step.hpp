@@ -30,6 +30,14 @@ std::vector<int64_t> max_lengths(const char* search, const StepModel& model,
 // lengths (`search` names the caller in the errors).
 StepResult checked_step(const char* search, StepModel& model, const std::vector<int64_t>& tokens);
 
+// Applies options.constraint, if set, to the step of the rows `live` at step t: the tokens it does
+// not allow after each row's prefix get log-probability -inf (in a copy of step.log_probs). An
+// empty or out-of-range answer is an error that names the search, the step, the sentence and
+// the prefix.
+void apply_constraint(const char* search, const DecodeOptions& options,
+                      const SearchHistory& history, const LiveRows& live, int64_t t,
+                      StepResult& step);
+
 // Moves the search on to the rows `next`: the model's rows and the history follow them, and
 // `live` becomes `next`. False, and nothing done, when `next` is empty.
 bool advance_rows(StepModel& model, SearchHistory& history, LiveRows& live, LiveRows&& next);

@@ -37,6 +37,15 @@ void SearchHistory::advance(const LiveRows& next) {
     layers_.push_back(Layer{next.parent, next.token, Tensor()});
 }
 
+std::vector<int64_t> SearchHistory::prefix(int64_t row) const {
+    std::vector<int64_t> tokens(layers_.size() - 1);
+    for (std::size_t t = tokens.size(); t > 0; --t) {
+        tokens[t - 1] = layers_[t].tokens[row];
+        row = layers_[t].parents[row];
+    }
+    return tokens;
+}
+
 std::vector<int64_t> SearchHistory::path(const Ending& ending) const {
     std::vector<int64_t> rows(static_cast<std::size_t>(ending.step + 1));
     rows[ending.step] = ending.row;

@@ -47,6 +47,8 @@ class SearchHistory {
     void record_attention(const Tensor& attention);
     // The rows of the next step, `next`.
     void advance(const LiveRows& next);
+    // The tokens that row `row` of the current step has generated so far (without <sos>).
+    std::vector<int64_t> prefix(int64_t row) const;
 
     // The tokens and attention [length, source_length] of `ending`; score and log_prob copied.
     Hypothesis trace(const Ending& ending, int64_t source_length) const;

@@ -1,6 +1,11 @@
 #include "decode/seq2seq.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
 
 #include "attention/additive.hpp"
 #include "attention/multiplicative.hpp"
@@ -17,6 +22,16 @@ namespace {
 
 int64_t source_size(const Seq2SeqConfig& c) {
     return c.hidden_size * (c.bidirectional ? 2 : 1);
+}
+
+// make_scorer's own names; register_scorer adds others.
+const std::vector<std::string> kBuiltInScorers = {"bahdanau", "concat", "dot", "scaled_dot",
+                                                  "general"};
+
+// The scorers added by register_scorer, by name.
+std::map<std::string, ScorerFactory>& registered_scorers() {
+    static std::map<std::string, ScorerFactory> scorers;
+    return scorers;
 }
 
 std::shared_ptr<attention::Attention> default_scorer(const Seq2SeqConfig& c) {
@@ -166,8 +181,30 @@ std::shared_ptr<attention::Attention> make_scorer(const std::string& name, int64
         if (name == "dot") return std::make_shared<DotAttention>(query_size);
         return std::make_shared<ScaledDotAttention>(query_size);
     }
-    throw Error(fmt::format(
-        "make_scorer: unknown scorer '{}' (bahdanau, concat, dot, scaled_dot, general)", name));
+    const auto registered = registered_scorers().find(name);
+    if (registered != registered_scorers().end()) {
+        auto scorer = registered->second(query_size, key_size, attention_size, dtype);
+        if (!scorer)
+            throw Error(fmt::format("make_scorer: the factory of '{}' made no scorer", name));
+        return scorer;
+    }
+    std::string known = fmt::format("{}", fmt::join(kBuiltInScorers, ", "));
+    for (const auto& [other, factory] : registered_scorers()) known += ", " + other;
+    throw Error(fmt::format("make_scorer: unknown scorer '{}' ({}; register_scorer adds one)", name,
+                            known));
+}
+
+void register_scorer(const std::string& name, ScorerFactory factory) {
+    if (name.empty() || !factory) {
+        throw Error("register_scorer: a scorer needs a name and a factory");
+    }
+    const bool built_in =
+        std::find(kBuiltInScorers.begin(), kBuiltInScorers.end(), name) != kBuiltInScorers.end();
+    if (built_in || registered_scorers().count(name) > 0) {
+        throw Error(fmt::format("register_scorer: the name '{}' is taken{}", name,
+                                built_in ? " by a built-in scorer" : ""));
+    }
+    registered_scorers().emplace(name, std::move(factory));
 }
 
 Seq2Seq::Seq2Seq(const Seq2SeqConfig& config) : Seq2Seq(config, default_scorer(config)) {}

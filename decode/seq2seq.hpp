@@ -10,6 +10,7 @@
 //   // greedy / beam search call decoding->step(tokens) and decoding->select_rows(rows)
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -54,9 +55,24 @@ struct Seq2SeqConfig {
 //   "dot"         q . k          (query_size == key_size)  (attention/multiplicative.hpp)
 //   "scaled_dot"  q . k / sqrt(Hk)
 //   "general"     q^T W k
+//   any name given to register_scorer
 std::shared_ptr<attention::Attention> make_scorer(const std::string& name, int64_t query_size,
                                                   int64_t key_size, int64_t attention_size,
                                                   DType dtype = DType::Float32);
+
+// Makes a scorer of one's own for queries of query_size and keys of key_size (attention_size is
+// Seq2SeqConfig's, for scorers that have one).
+using ScorerFactory = std::function<std::shared_ptr<attention::Attention>(
+    int64_t query_size, int64_t key_size, int64_t attention_size, DType dtype)>;
+
+// Lets make_scorer, and so Seq2SeqConfig::scorer and a checkpoint's config.txt, name a scorer
+// written outside the library (a student's CosineAttention, say):
+//   decode::register_scorer("cosine", [](int64_t q, int64_t k, int64_t, DType dtype) {
+//       return std::make_shared<CosineAttention>(q, k, dtype); });
+//   decode::Seq2Seq model({..., .scorer = "cosine"});   // saved and loaded by that name
+// Register before building or loading such a model. A built-in name or one already registered
+// is an Error.
+void register_scorer(const std::string& name, ScorerFactory factory);
 
 class Seq2Seq : public nn::Module {
   public:

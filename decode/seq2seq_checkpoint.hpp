@@ -18,7 +18,9 @@
 // have the sizes the config says, and the weights' names, shapes and dtypes (a strict load). Any
 // problem is an Error that names the file and what is wrong.
 // Only models built from their config can be saved: a scorer passed to Seq2Seq's constructor
-// is not recorded (load_seq2seq would rebuild the config's own).
+// is not recorded (load_seq2seq would rebuild the config's own). To save a model with a scorer
+// of one's own, give it a name with register_scorer (decode/seq2seq.hpp) and put that name in
+// the config.
 
 #include <map>
 #include <memory>

@@ -19,7 +19,8 @@ std::vector<Hypothesis> decode_token_by_token(const char* search, StepModel& mod
     LiveRows live = LiveRows::start(batch, options.sos);
     SearchHistory history;
     for (int64_t t = 0; live.size() > 0; ++t) {
-        const StepResult step = checked_step(search, model, live.token);
+        StepResult step = checked_step(search, model, live.token);
+        apply_constraint(search, options, history, live, t, step);
         history.record_attention(step.attention);
         LiveRows next;
         const int64_t banned = t < options.min_length ? options.eos : -1;
@@ -28,8 +29,10 @@ std::vector<Hypothesis> decode_token_by_token(const char* search, StepModel& mod
             const int64_t v = choose(step.row(r), step.vocab_size, banned);
             if (v < 0 || v >= step.vocab_size || v == banned) {
                 throw Error(fmt::format(
-                    "{}: no token left to choose at step {}: the {} log-probabilities are -inf{}",
+                    "{}: no token left to choose at step {}: the {} log-probabilities are -inf{}{}",
                     search, t, step.vocab_size,
+                    options.constraint ? " once the constraint has masked the tokens it forbids"
+                                       : "",
                     banned < 0 ? ""
                                : fmt::format(" but for <eos> = {}, which min_length = {} forbids",
                                              banned, options.min_length)));

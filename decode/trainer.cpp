@@ -34,6 +34,10 @@ void check_options(const std::vector<Batch>& batches, const TrainOptions& option
     if (options.patience < 0) {
         throw Error(fmt::format("train: patience must be >= 0, got {}", options.patience));
     }
+    if (options.evaluate_every < 0) {
+        throw Error(
+            fmt::format("train: evaluate_every must be >= 0, got {}", options.evaluate_every));
+    }
 }
 
 // The target tokens the loss is taken over: every position of target_output but padding.
@@ -90,9 +94,43 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
     std::vector<Tensor> best_weights;
     int64_t steps_done = 0;
     int64_t tokens_done = 0;
-    for (int64_t epoch = 1; epoch <= options.epochs; ++epoch) {
+    double loss_sum = 0;  // of the steps since the last evaluation
+    int64_t loss_steps = 0;
+    int64_t evaluations_since_best = 0;
+    // Evaluates, keeps the weights if they are the best so far; true when training should stop.
+    auto evaluate_and_keep = [&](int64_t epoch) {
+        model.eval();
+        EpochReport epoch_report{.epoch = epoch,
+                                 .step = steps_done,
+                                 .train_loss = loss_sum / static_cast<double>(loss_steps),
+                                 .evaluation = evaluate(),
+                                 .seconds = seconds_since_start(),
+                                 .tokens_per_second = tokens_done / seconds_since_start()};
+        loss_sum = 0;
+        loss_steps = 0;
+        epoch_report.improved =
+            report.epochs.empty() || epoch_report.evaluation > report.best_evaluation;
+        if (epoch_report.improved) {
+            report.best_epoch = epoch;
+            report.best_step = steps_done;
+            report.best_evaluation = epoch_report.evaluation;
+            best_weights = snapshot(params);
+            if (!options.checkpoint_path.empty()) nn::save_model(model, options.checkpoint_path);
+            evaluations_since_best = 0;
+        } else {
+            ++evaluations_since_best;
+        }
+        report.epochs.push_back(epoch_report);
+        const bool out_of_patience =
+            options.patience > 0 && evaluations_since_best >= options.patience;
+        const bool out_of_time =
+            options.time_limit_seconds > 0 && epoch_report.seconds >= options.time_limit_seconds;
+        return out_of_patience || out_of_time;
+    };
+
+    bool stop = false;
+    for (int64_t epoch = 1; epoch <= options.epochs && !stop; ++epoch) {
         model.train();
-        double loss_sum = 0;
         for (const std::size_t index : shuffled(batches.size(), order_generator)) {
             const Batch& batch = batches[index];
             adam.zero_grad();
@@ -106,6 +144,7 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
             if (options.clip_norm > 0) nn::clip_grad_norm(params, options.clip_norm);
             adam.step();
             loss_sum += value;
+            ++loss_steps;
             tokens_done += target_tokens(batch);
             ++steps_done;
             if (options.progress) {
@@ -113,34 +152,22 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
                                         {"loss", value},
                                         {"tok/s", tokens_done / seconds_since_start()}});
             }
+            const bool out_of_time = options.time_limit_seconds > 0 &&
+                                     seconds_since_start() >= options.time_limit_seconds;
+            if (options.evaluate_every > 0 &&
+                (steps_done % options.evaluate_every == 0 || out_of_time)) {
+                stop = evaluate_and_keep(epoch);
+                if (stop) break;
+                model.train();
+            }
         }
         decay.step();
-
-        model.eval();
-        EpochReport epoch_report{.epoch = epoch,
-                                 .train_loss = loss_sum / static_cast<double>(batches.size()),
-                                 .evaluation = evaluate(),
-                                 .seconds = seconds_since_start(),
-                                 .tokens_per_second = tokens_done / seconds_since_start()};
-        epoch_report.improved =
-            report.epochs.empty() || epoch_report.evaluation > report.best_evaluation;
-        if (epoch_report.improved) {
-            report.best_epoch = epoch;
-            report.best_evaluation = epoch_report.evaluation;
-            best_weights = snapshot(params);
-            if (!options.checkpoint_path.empty()) nn::save_model(model, options.checkpoint_path);
-        }
-        report.epochs.push_back(epoch_report);
-
-        const bool out_of_patience =
-            options.patience > 0 && epoch - report.best_epoch >= options.patience;
-        const bool out_of_time =
-            options.time_limit_seconds > 0 && epoch_report.seconds >= options.time_limit_seconds;
-        if ((out_of_patience || out_of_time) && epoch < options.epochs) {
-            report.stopped_early = true;
-            break;
+        const bool final_epoch = epoch == options.epochs;
+        if (!stop && (options.evaluate_every == 0 || (final_epoch && loss_steps > 0))) {
+            stop = evaluate_and_keep(epoch);
         }
     }
+    report.stopped_early = stop && report.epochs.back().step < total_steps;
     if (options.progress) bar.finish();
     restore(params, best_weights);
     return report;

@@ -2,7 +2,8 @@
 // The training loop every seq2seq tutorial shares: epochs over shuffled batches, Adam, gradient
 // clipping, learning-rate decay, an evaluation after each epoch, the best weights kept (in
 // memory, and on disk as safetensors when a path is given), early stopping, a progress bar
-// (epoch, step, loss, tokens/s, ETA) and reproducibility from a seed.
+// (epoch, step, loss, tokens/s, ETA) and reproducibility from a seed. On a large data set the
+// evaluation can run every so many steps instead of once an epoch (evaluate_every).
 //
 //     decode::TrainOptions options{.epochs = 20, .checkpoint_path = "date.safetensors"};
 //     auto result = decode::train(model, train_batches,
@@ -27,16 +28,21 @@ struct TrainOptions {
     double lr = 1e-3;        // Adam's learning rate
     double clip_norm = 1.0;  // the gradients' total norm is clipped to this; 0 turns it off
     double lr_decay = 1.0;   // the rate is multiplied by this after every epoch
-    int64_t patience = 0;    // stop after this many epochs without a better evaluation; 0: never
-    double time_limit_seconds = 0;  // stop after the epoch that crosses it; 0: no limit
+    int64_t patience = 0;    // stop after this many evaluations without a better one; 0: never
+    // Stop after the evaluation that crosses it; with evaluate_every, at the first step past it
+    // (evaluated there). 0: no limit.
+    double time_limit_seconds = 0;
+    int64_t evaluate_every = 0;     // steps between evaluations (and after the last); 0: each epoch
     std::string checkpoint_path{};  // where the best weights are saved; empty: kept in memory
     uint64_t seed = 1;              // the order of the batches in each epoch
     bool progress = true;           // draw the progress bar
 };
 
+// One per evaluation: after each epoch, or every evaluate_every steps.
 struct EpochReport {
-    int64_t epoch = 0;      // 1-based
-    double train_loss = 0;  // mean of the batches' losses
+    int64_t epoch = 0;      // 1-based: the epoch the evaluation fell in
+    int64_t step = 0;       // steps done when it ran, over all epochs
+    double train_loss = 0;  // mean of the batches' losses since the evaluation before
     double evaluation = 0;  // what `evaluate` returned: higher is better
     double seconds = 0;     // since training began
     double tokens_per_second = 0;
@@ -45,7 +51,8 @@ struct EpochReport {
 
 struct TrainReport {
     std::vector<EpochReport> epochs;
-    int64_t best_epoch = 0;
+    int64_t best_epoch = 0;  // the epoch of the best evaluation (best_step: its step)
+    int64_t best_step = 0;
     double best_evaluation = 0;
     bool stopped_early = false;  // patience or the time limit ended it
 };

@@ -111,6 +111,22 @@ double translation_exact_match(const Seq2Seq& model, const std::vector<Example>&
                        targets);
 }
 
+PronunciationErrorRates pronunciation_error_rates(const Seq2Seq& model,
+                                                  const std::vector<WordReferences>& words,
+                                                  const Vocab& letters, const Vocab& phones,
+                                                  const Search& search, int64_t batch_size) {
+    if (words.empty()) throw Error("pronunciation_error_rates: no words");
+    std::vector<std::string> spellings;
+    std::vector<std::vector<std::string>> references;
+    for (const WordReferences& word : words) {
+        spellings.push_back(word.word);
+        references.push_back(word.pronunciations);
+    }
+    const std::vector<std::string> outputs =
+        translate(model, spellings, letters, phones, search, batch_size);
+    return {word_error_rate(outputs, references), phoneme_error_rate(outputs, references)};
+}
+
 std::vector<std::string> unknown_tokens(const Vocab& vocab, const std::string& text) {
     std::vector<std::string> unknown;
     for (const std::string& token : vocab.tokenize(text)) {

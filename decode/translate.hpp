@@ -19,6 +19,7 @@
 
 #include "decode/batch.hpp"
 #include "decode/beam_search.hpp"
+#include "decode/cmudict.hpp"
 #include "decode/dataset.hpp"
 #include "decode/decode_options.hpp"
 #include "decode/hypothesis.hpp"
@@ -59,6 +60,18 @@ std::vector<std::string> translate(const Seq2Seq& model, const std::vector<std::
 double translation_exact_match(const Seq2Seq& model, const std::vector<Example>& examples,
                                const Vocab& source_vocab, const Vocab& target_vocab,
                                const Search& search = greedy(), int64_t batch_size = 64);
+
+// Grapheme-to-phoneme error rates on `words` (decode/cmudict.hpp): each spelling translated by
+// `search`, scored against all of its reference pronunciations (decode/metrics.hpp).
+struct PronunciationErrorRates {
+    double word = 0;     // word_error_rate: the share of words pronounced wrong
+    double phoneme = 0;  // phoneme_error_rate: phone edits per reference phone
+};
+PronunciationErrorRates pronunciation_error_rates(const Seq2Seq& model,
+                                                  const std::vector<WordReferences>& words,
+                                                  const Vocab& letters, const Vocab& phones,
+                                                  const Search& search = greedy(),
+                                                  int64_t batch_size = 256);
 
 // The tokens of `text` that `vocab` lacks, each once, in order of appearance.
 std::vector<std::string> unknown_tokens(const Vocab& vocab, const std::string& text);

@@ -2,10 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "core/error.hpp"
 #include "core/file_io.hpp"
+#include "decode/text_lines.hpp"
 
 namespace glimpse::decode {
 
@@ -35,14 +34,8 @@ std::vector<Example> parse_tsv(std::string_view text, std::string_view who) {
     if (text.starts_with(kByteOrderMark)) text.remove_prefix(kByteOrderMark.size());
     std::vector<Example> examples;
     std::vector<std::string> malformed;  // "line 3: no tab ..."
-    std::size_t line_number = 0;
-    while (!text.empty()) {
-        ++line_number;
-        const std::size_t end = std::min(text.find('\n'), text.size());
-        std::string_view line = text.substr(0, end);
-        text.remove_prefix(std::min(end + 1, text.size()));
-        if (line.ends_with('\r')) line.remove_suffix(1);
-        if (trim_spaces(line).empty()) continue;
+    for_each_line(text, [&](std::size_t line_number, std::string_view line) {
+        if (trim_spaces(line).empty()) return;
         const std::size_t tab = line.find('\t');
         const bool has_tab = tab != std::string_view::npos;
         const std::string_view source = trim_spaces(line.substr(0, tab));
@@ -51,10 +44,10 @@ std::vector<Example> parse_tsv(std::string_view text, std::string_view who) {
         const std::string what = problem(source, target, has_tab);
         if (!what.empty()) {
             malformed.push_back(fmt::format("line {}: {}", line_number, what));
-            continue;
+            return;
         }
         examples.push_back({std::string(source), std::string(target)});
-    }
+    });
     if (!malformed.empty()) {
         std::string message =
             fmt::format("{}: {} malformed line{} (expected source<TAB>target):", who,

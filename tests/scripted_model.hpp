@@ -71,6 +71,13 @@ class ScriptedModel : public decode::StepModel {
 Script table_script(std::map<std::vector<int64_t>, std::vector<double>> table,
                     std::vector<double> otherwise);
 
+// The distribution over the five tokens above: <pad> and <sos> 0, then <eos>, a and b.
+std::vector<double> probs(double p_eos, double p_a, double p_b);
+
+// <eos> is the third choice at the first step, then the probabilities favour "a <eos>" and
+// "b a <eos>": beam search with k = 2 finds those two (tests/test_beam_search.cpp).
+Script two_paths_script();
+
 // Random but fixed: the distribution and attention of each (id, prefix) come from a generator
 // seeded by a hash of (seed, id, prefix). Tokens 0 and 1 (<pad>, <sos>) get probability 0;
 // the others U(0,1)^3, normalised (peaked, as a trained model's); attention a softmax of

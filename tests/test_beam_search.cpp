@@ -17,21 +17,6 @@ using namespace glimpse::testing;
 
 namespace {
 
-std::vector<double> probs(double p_eos, double p_a, double p_b) {
-    return {0.0, 0.0, p_eos, p_a, p_b};
-}
-
-// <eos> is the third choice at the first step, then the probabilities favour "a <eos>" and
-// "b a <eos>".
-Script two_paths_script() {
-    return table_script({{{}, probs(0.25, 0.4, 0.35)},
-                         {{a}, probs(0.5, 0.3, 0.2)},
-                         {{b}, probs(0.2, 0.6, 0.2)},
-                         {{b, a}, probs(0.9, 0.05, 0.05)},
-                         {{a, a}, probs(0.5, 0.25, 0.25)}},
-                        probs(0.4, 0.3, 0.3));
-}
-
 ScriptedModel one_sentence(const Script& script) {
     return ScriptedModel({{0, 3}}, script);
 }

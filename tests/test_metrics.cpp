@@ -150,3 +150,59 @@ TEST_CASE("metrics: BLEU by hand: identity, brevity penalty, clipping, corpus su
     CHECK(corpus.str() ==
           "BLEU = 72.31 87.5/83.3/75.0/50.0 (BP = 1.000 ratio = 1.000 hyp_len = 8 ref_len = 8)");
 }
+
+TEST_CASE("metrics: edit distance between token sequences, worked by hand") {
+    using Tokens = std::vector<std::string>;
+    CHECK(edit_distance({}, {}) == 0);
+    CHECK(edit_distance({}, {"A", "B"}) == 2);  // two insertions
+    CHECK(edit_distance({"A", "B"}, {}) == 2);  // two deletions
+    CHECK(edit_distance({"K", "AE", "T"}, {"K", "AE", "T"}) == 0);
+    CHECK(edit_distance({"K", "AE", "T"}, {"K", "AA", "T"}) == 1);  // one substitution
+    // kitten -> sitting: k->s, e->i, insert g: the textbook 3.
+    CHECK(edit_distance(Tokens{"k", "i", "t", "t", "e", "n"},
+                        Tokens{"s", "i", "t", "t", "i", "n", "g"}) == 3);
+    // A shift by one costs a deletion at one end and an insertion at the other, not 4
+    // substitutions.
+    CHECK(edit_distance(Tokens{"A", "B", "C", "D"}, Tokens{"B", "C", "D", "E"}) == 2);
+    // Symmetric, and tokens are compared whole ("AH" is not "A" + "H").
+    CHECK(edit_distance(Tokens{"AH"}, Tokens{"A", "H"}) == 2);
+    CHECK(edit_distance(Tokens{"A", "H"}, Tokens{"AH"}) == 2);
+}
+
+TEST_CASE("metrics: word error rate counts a word right if it matches any reference") {
+    // "read" has two references; the first output matches the second of them.
+    const std::vector<std::vector<std::string>> references{
+        {"R IY D", "R EH D"}, {"F OW T AX G R AE F"}, {"N AY T"}, {"K AE T"}};
+    const std::vector<std::string> outputs{"R EH D", "F OW T AX G R AE F", "K N AY T", "K  AE T "};
+    // Wrong: only "knight" (an extra K). Spacing does not matter: phones are split at spaces.
+    CHECK(word_error_rate(outputs, references) == doctest::Approx(1.0 / 4.0));
+    CHECK(word_error_rate({"X"}, {{"A", "B"}}) == 1.0);
+}
+
+TEST_CASE("metrics: phoneme error rate takes each word's closest reference") {
+    // Word 1: "R AA D" is 1 substitution from "R IY D" and from "R EH D": the first, 3 phones.
+    // Word 2: "F OW T OW G R AE F" vs "F OW T AX G R AE F": 1 substitution over 8 phones.
+    // Word 3: "K N AY T" vs "N AY T": 1 deletion needed (an extra phone), over 3 phones.
+    // Word 4: "" vs "K AE T": 3 insertions over 3 phones.
+    const std::vector<std::vector<std::string>> references{
+        {"R IY D", "R EH D"}, {"F OW T AX G R AE F"}, {"N AY T"}, {"K AE T"}};
+    const std::vector<std::string> outputs{"R AA D", "F OW T OW G R AE F", "K N AY T", ""};
+    CHECK(phoneme_error_rate(outputs, references) == doctest::Approx(6.0 / 17.0));
+    // The closest reference decides the length too: 0 edits to the 2-phone one.
+    CHECK(phoneme_error_rate({"AX B"}, {{"AX B AH T", "AX B"}}) == 0.0);
+    // 2 edits to either reference (two insertions; a substitution and an insertion): the first,
+    // of 3 phones, counts.
+    CHECK(phoneme_error_rate({"AX"}, {{"AX B C", "B C"}}) == doctest::Approx(2.0 / 3.0));
+    // Too long an output can pass 1.
+    CHECK(phoneme_error_rate({"A B C"}, {{"D"}}) == doctest::Approx(3.0));
+}
+
+TEST_CASE("metrics: word and phoneme error rates name bad input") {
+    CHECK_THROWS_WITH_AS(word_error_rate({"A"}, {}),
+                         "word_error_rate: 1 hypotheses but 0 references", Error);
+    CHECK_THROWS_WITH_AS(word_error_rate({"A", "B"}, {{"A"}, {}}),
+                         "word_error_rate: hypothesis 1 has no reference", Error);
+    CHECK_THROWS_WITH_AS(phoneme_error_rate({}, {}), "phoneme_error_rate: no hypotheses", Error);
+    CHECK_THROWS_WITH_AS(phoneme_error_rate({"A"}, {{""}}),
+                         "phoneme_error_rate: every reference is empty", Error);
+}

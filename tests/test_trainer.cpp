@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -105,4 +106,78 @@ TEST_CASE("train: bad options and a diverging loss are clear errors") {
     };
     CHECK_THROWS_WITH_AS(decode::train(model, batches, nan_loss, evaluate, quiet({})),
                          doctest::Contains("train: the loss became nan at epoch 1, step 1"), Error);
+}
+
+namespace {
+
+// A training run of the regression model that records at which steps it was evaluated;
+// score(step) is what the evaluation returns there.
+struct EvaluatedRun {
+    std::vector<int64_t> evaluated_at;
+    decode::TrainReport report;
+};
+
+EvaluatedRun run_recording_evaluations(const std::function<double(int64_t)>& score,
+                                       decode::TrainOptions options) {
+    manual_seed(3);
+    nn::Linear model(1, 1);
+    EvaluatedRun run;
+    int64_t steps = 0;
+    run.report = decode::train(
+        model, regression_batches(),
+        [&](const Batch& b) {
+            ++steps;
+            return regression_loss(model, b);
+        },
+        [&] {
+            run.evaluated_at.push_back(steps);
+            return score(steps);
+        },
+        quiet(options));
+    return run;
+}
+
+}  // namespace
+
+TEST_CASE("train: evaluate_every evaluates every so many steps and after the last one") {
+    // 4 steps an epoch, 3 epochs. The evaluation at step 6 is the best.
+    const EvaluatedRun run =
+        run_recording_evaluations([](int64_t step) { return static_cast<double>(step == 6); },
+                                  {.epochs = 3, .lr = 0.05, .evaluate_every = 3});
+    CHECK(run.evaluated_at == std::vector<int64_t>{3, 6, 9, 12});  // 12 is also the last
+    const decode::TrainReport& report = run.report;
+    REQUIRE(report.epochs.size() == 4);
+    CHECK(report.epochs[0].step == 3);
+    CHECK(report.epochs[0].epoch == 1);
+    CHECK(report.epochs[1].epoch == 2);  // step 6 is the second of epoch 2
+    CHECK(report.best_step == 6);
+    CHECK(report.best_epoch == 2);
+    CHECK_FALSE(report.stopped_early);
+
+    // Not a divisor of the steps: the last step (12) gets an evaluation of its own.
+    CHECK(run_recording_evaluations([](int64_t) { return 0.0; },
+                                    {.epochs = 3, .lr = 0.05, .evaluate_every = 5})
+              .evaluated_at == std::vector<int64_t>{5, 10, 12});
+
+    // Patience counts evaluations: the first is the best, two more without progress end it.
+    const EvaluatedRun patient =
+        run_recording_evaluations([](int64_t step) { return -static_cast<double>(step); },
+                                  {.epochs = 3, .lr = 0.05, .patience = 2, .evaluate_every = 2});
+    CHECK(patient.evaluated_at == std::vector<int64_t>{2, 4, 6});
+    CHECK(patient.report.stopped_early);
+    CHECK(patient.report.best_step == 2);
+
+    // With evaluate_every, the time limit ends training at the first step past it.
+    const EvaluatedRun timed = run_recording_evaluations(
+        [](int64_t) { return 0.0; },
+        {.epochs = 3, .lr = 0.05, .time_limit_seconds = 1e-9, .evaluate_every = 100});
+    CHECK(timed.evaluated_at == std::vector<int64_t>{1});
+    CHECK(timed.report.stopped_early);
+
+    nn::Linear model(1, 1);
+    CHECK_THROWS_WITH_AS(
+        decode::train(
+            model, regression_batches(), [&](const Batch& b) { return regression_loss(model, b); },
+            [] { return 0.0; }, quiet({.evaluate_every = -1})),
+        "train: evaluate_every must be >= 0, got -1", Error);
 }

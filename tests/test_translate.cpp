@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "decode/greedy.hpp"
+#include "decode/metrics.hpp"
 #include "decode/translate.hpp"
 
 using namespace glimpse;
@@ -81,6 +82,30 @@ TEST_CASE("translation_exact_match: the share of examples translated exactly") {
     examples[1].target += "x";
     CHECK(translation_exact_match(f.model, examples, f.source_vocab, f.target_vocab, search) ==
           0.75);
+}
+
+TEST_CASE("pronunciation_error_rates: the translations scored against every reference") {
+    manual_seed(12);
+    const Fixture f;
+    const Search search = greedy(short_outputs());
+    const std::vector<std::string> outputs =
+        translate(f.model, kSources, f.source_vocab, f.target_vocab, search);
+    // Words 0 and 1 have their output as the only reference, word 2 as its second one; word 3's
+    // one reference is the output with two tokens added.
+    const std::vector<WordReferences> words = {{kSources[0], {outputs[0]}},
+                                               {kSources[1], {outputs[1]}},
+                                               {kSources[2], {outputs[2] + " x", outputs[2]}},
+                                               {kSources[3], {outputs[3] + " x y"}}};
+    std::vector<std::vector<std::string>> references;
+    for (const WordReferences& word : words) references.push_back(word.pronunciations);
+    const PronunciationErrorRates rates =
+        pronunciation_error_rates(f.model, words, f.source_vocab, f.target_vocab, search, 3);
+    CHECK(rates.word == 0.25);
+    CHECK(rates.phoneme == phoneme_error_rate(outputs, references));
+    CHECK(rates.phoneme > 0);
+    CHECK_THROWS_WITH_AS(
+        pronunciation_error_rates(f.model, {}, f.source_vocab, f.target_vocab, search),
+        "pronunciation_error_rates: no words", Error);
 }
 
 TEST_CASE("translate: bad input is an error naming the function") {

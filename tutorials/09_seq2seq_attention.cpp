@@ -99,7 +99,7 @@ constexpr Recipe kQuick{.train_dates = 2000,
                         .time_limit_seconds = 3};
 
 // Every output is "YYYY-MM-DD" and <eos>: 11 tokens. One spare lets a confused model show it.
-constexpr DecodeOptions kDecode{.max_length = 12};
+const DecodeOptions kDecode{.max_length = 12};
 
 // Parts of "YYYY-MM-DD" by output position: which tokens are the year, the month, the day.
 struct Part {
