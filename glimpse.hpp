@@ -27,6 +27,7 @@
 #include "decode/cmudict.hpp"
 #include "decode/dataset.hpp"
 #include "decode/date_grammar.hpp"
+#include "decode/date_reader.hpp"
 #include "decode/dates.hpp"
 #include "decode/decode_options.hpp"
 #include "decode/decoder.hpp"

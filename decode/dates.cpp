@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 
@@ -61,6 +62,85 @@ std::string to_upper(std::string_view text) {
     return out;
 }
 
+// The numeric formats: which field comes first, the separator, the year's digits.
+struct NumericStyle {
+    bool day_first;
+    char separator;
+    bool short_year;
+};
+
+std::optional<NumericStyle> numeric_style(DateFormat format) {
+    switch (format) {
+        case DateFormat::SlashedDayFirst:
+            return NumericStyle{true, '/', false};
+        case DateFormat::SlashedDayFirstShort:
+            return NumericStyle{true, '/', true};
+        case DateFormat::SlashedMonthFirst:
+            return NumericStyle{false, '/', false};
+        case DateFormat::SlashedMonthFirstShort:
+            return NumericStyle{false, '/', true};
+        case DateFormat::DashedDayFirst:
+            return NumericStyle{true, '-', false};
+        case DateFormat::DashedDayFirstShort:
+            return NumericStyle{true, '-', true};
+        case DateFormat::DashedMonthFirst:
+            return NumericStyle{false, '-', false};
+        case DateFormat::DashedMonthFirstShort:
+            return NumericStyle{false, '-', true};
+        case DateFormat::DottedDayFirst:
+            return NumericStyle{true, '.', false};
+        case DateFormat::DottedDayFirstShort:
+            return NumericStyle{true, '.', true};
+        case DateFormat::DottedMonthFirst:
+            return NumericStyle{false, '.', false};
+        case DateFormat::DottedMonthFirstShort:
+            return NumericStyle{false, '.', true};
+        default:
+            return std::nullopt;
+    }
+}
+
+// 3/5/1979, 03-05-1979, 03.05.79: with '/' the day and month have no leading zero.
+std::string format_numeric(const Date& date, const NumericStyle& style) {
+    const int first = style.day_first ? date.day : date.month;
+    const int second = style.day_first ? date.month : date.day;
+    const std::string year =
+        style.short_year ? fmt::format("{:02}", date.year % 100) : fmt::format("{}", date.year);
+    if (style.separator == '/') return fmt::format("{}/{}/{}", first, second, year);
+    return fmt::format("{:02}{}{:02}{}{}", first, style.separator, second, style.separator, year);
+}
+
+// The year of 1950..2049 that ends in these two digits.
+int expand_short_year(int two_digits) {
+    return two_digits >= kFirstYear % 100 ? 1900 + two_digits : 2000 + two_digits;
+}
+
+bool is_digit(char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0;
+}
+
+// The maximal runs of digits in `text`, in order.
+std::vector<std::string_view> digit_runs(std::string_view text) {
+    std::vector<std::string_view> runs;
+    for (std::size_t i = 0; i < text.size();) {
+        if (!is_digit(text[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t end = i;
+        while (end < text.size() && is_digit(text[end])) ++end;
+        runs.push_back(text.substr(i, end - i));
+        i = end;
+    }
+    return runs;
+}
+
+int to_int(std::string_view digits) {
+    int value = 0;
+    for (const char c : digits) value = value * 10 + (c - '0');
+    return value;
+}
+
 }  // namespace
 
 const std::vector<DateFormat>& all_date_formats() {
@@ -77,7 +157,17 @@ const std::vector<DateFormat>& all_date_formats() {
                                                  DateFormat::SlashedMonthFirst,
                                                  DateFormat::LowerShortYear,
                                                  DateFormat::UpperMonth,
-                                                 DateFormat::Compact};
+                                                 DateFormat::Compact,
+                                                 DateFormat::SlashedDayFirst,
+                                                 DateFormat::SlashedDayFirstShort,
+                                                 DateFormat::SlashedMonthFirstShort,
+                                                 DateFormat::DashedDayFirst,
+                                                 DateFormat::DashedDayFirstShort,
+                                                 DateFormat::DashedMonthFirst,
+                                                 DateFormat::DashedMonthFirstShort,
+                                                 DateFormat::DottedDayFirstShort,
+                                                 DateFormat::DottedMonthFirst,
+                                                 DateFormat::DottedMonthFirstShort};
     return formats;
 }
 
@@ -111,8 +201,32 @@ std::string_view date_format_name(DateFormat format) {
             return "upper_month";
         case DateFormat::Compact:
             return "compact";
+        case DateFormat::SlashedDayFirst:
+            return "slashed_day_first";
+        case DateFormat::SlashedDayFirstShort:
+            return "slashed_day_first_short";
+        case DateFormat::SlashedMonthFirstShort:
+            return "slashed_month_first_short";
+        case DateFormat::DashedDayFirst:
+            return "dashed_day_first";
+        case DateFormat::DashedDayFirstShort:
+            return "dashed_day_first_short";
+        case DateFormat::DashedMonthFirst:
+            return "dashed_month_first";
+        case DateFormat::DashedMonthFirstShort:
+            return "dashed_month_first_short";
+        case DateFormat::DottedDayFirstShort:
+            return "dotted_day_first_short";
+        case DateFormat::DottedMonthFirst:
+            return "dotted_month_first";
+        case DateFormat::DottedMonthFirstShort:
+            return "dotted_month_first_short";
     }
     throw Error(fmt::format("date_format_name: unknown format {}", static_cast<int>(format)));
+}
+
+bool is_numeric_format(DateFormat format) {
+    return numeric_style(format).has_value();
 }
 
 bool is_valid_date(const Date& date) {
@@ -147,6 +261,7 @@ std::string_view weekday_name(const Date& date) {
 
 std::string format_date(const Date& date, DateFormat format) {
     check_in_range("format_date", date);
+    if (const auto style = numeric_style(format)) return format_numeric(date, *style);
     const int y = date.year, m = date.month, d = date.day;
     const std::string_view month = month_name(date);
     switch (format) {
@@ -169,16 +284,14 @@ std::string format_date(const Date& date, DateFormat format) {
             return fmt::format("{} {} {}", d, short_name(month), y);
         case DateFormat::ShortMonthDay:
             return fmt::format("{} {}, {}", short_name(month), d, y);
-        case DateFormat::DottedDayFirst:
-            return fmt::format("{:02}.{:02}.{}", d, m, y);
-        case DateFormat::SlashedMonthFirst:
-            return fmt::format("{}/{}/{}", m, d, y);
         case DateFormat::LowerShortYear:
             return fmt::format("{} {} {:02}", d, to_lower(short_name(month)), y % 100);
         case DateFormat::UpperMonth:
             return fmt::format("{} {} {}", d, to_upper(month), y);
         case DateFormat::Compact:
             return fmt::format("{:04}{:02}{:02}", y, m, d);
+        default:
+            break;  // the numeric formats, written above
     }
     throw Error(fmt::format("format_date: unknown format {}", static_cast<int>(format)));
 }
@@ -192,7 +305,7 @@ std::optional<Date> parse_iso_date(std::string_view text) {
     const auto number = [&](std::size_t start, std::size_t length) -> std::optional<int> {
         int value = 0;
         for (std::size_t i = start; i < start + length; ++i) {
-            if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
+            if (!is_digit(text[i])) return std::nullopt;
             value = value * 10 + (text[i] - '0');
         }
         return value;
@@ -202,6 +315,46 @@ std::optional<Date> parse_iso_date(std::string_view text) {
     const Date date{*year, *month, *day};
     if (!is_valid_date(date)) return std::nullopt;
     return date;
+}
+
+std::optional<std::vector<Date>> numeric_readings(std::string_view text) {
+    const std::vector<std::string_view> runs = digit_runs(text);
+    if (runs.size() != 3) return std::nullopt;
+    const std::size_t first_end = runs[0].size(), second_end = first_end + 1 + runs[1].size();
+    // Each run right after the one separator character that follows the previous run.
+    const bool placed = runs[0].data() == text.data() &&
+                        runs[1].data() == text.data() + first_end + 1 &&
+                        runs[2].data() == text.data() + second_end + 1 &&
+                        second_end + 1 + runs[2].size() == text.size();
+    const bool shaped = placed && runs[0].size() <= 2 && runs[1].size() <= 2 &&
+                        (runs[2].size() == 2 || runs[2].size() == 4) &&
+                        std::string_view("/-.").find(text[first_end]) != std::string_view::npos &&
+                        text[second_end] == text[first_end];
+    if (!shaped) return std::nullopt;
+    const int first = to_int(runs[0]), second = to_int(runs[1]);
+    const int year = runs[2].size() == 2 ? expand_short_year(to_int(runs[2])) : to_int(runs[2]);
+    std::vector<Date> readings;
+    for (const Date& date : {Date{year, second, first}, Date{year, first, second}}) {
+        if (is_valid_date(date) &&
+            std::find(readings.begin(), readings.end(), date) == readings.end()) {
+            readings.push_back(date);
+        }
+    }
+    return readings;
+}
+
+bool is_ambiguous(const Date& date, DateFormat format) {
+    return is_numeric_format(format) && date.day <= 12 && date.month <= 12 &&
+           date.day != date.month;
+}
+
+std::optional<int> year_outside_range(std::string_view text) {
+    for (const std::string_view run : digit_runs(text)) {
+        if (run.size() != 4 && run.size() != 8) continue;
+        const int year = to_int(run.substr(0, 4));
+        if (year < kFirstYear || year > kLastYear) return year;
+    }
+    return std::nullopt;
 }
 
 }  // namespace glimpse::decode

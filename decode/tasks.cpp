@@ -58,7 +58,12 @@ double value_count(Task task, const TaskOptions& options) {
     double count = 0;
     switch (task) {
         case Task::Date:
-            return static_cast<double>(days_in_range());
+            for (int64_t day = 0; day < days_in_range(); ++day) {
+                const Date date = date_from_index(day);
+                count += std::any_of(options.date_formats.begin(), options.date_formats.end(),
+                                     [&](DateFormat f) { return !is_ambiguous(date, f); });
+            }
+            return count;
         case Task::Addition:
             return std::pow(10.0, 2.0 * static_cast<double>(options.max_digits));
         case Task::Reverse:
@@ -87,10 +92,20 @@ const T& pick(const std::vector<T>& values, Generator& generator) {
         generator.integer(0, static_cast<int64_t>(values.size())))];
 }
 
+// A date written in one of the formats that do not make it ambiguous: 03/05/1979 would train
+// the model toward one arbitrary reading of two. A date that every format makes ambiguous is
+// drawn again (value_count leaves such dates out).
 Drawn draw_date(const TaskOptions& options, Generator& generator) {
-    const Date date = date_from_index(generator.integer(0, days_in_range()));
-    const std::string iso = iso_date(date);
-    return {iso, {format_date(date, pick(options.date_formats, generator)), iso}};
+    for (;;) {
+        const Date date = date_from_index(generator.integer(0, days_in_range()));
+        std::vector<DateFormat> formats;
+        for (const DateFormat f : options.date_formats) {
+            if (!is_ambiguous(date, f)) formats.push_back(f);
+        }
+        if (formats.empty()) continue;
+        const std::string iso = iso_date(date);
+        return {iso, {format_date(date, pick(formats, generator)), iso}};
+    }
 }
 
 Drawn draw_sequence(Task task, const TaskOptions& options, Generator& generator) {

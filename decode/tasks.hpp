@@ -10,7 +10,8 @@
 // Train and test are split by the underlying value, never by the surface string: a date is in
 // one split only, whatever the formats it is written in; so are a sequence (for sort: its sorted
 // letters, the target) and a pair of operands. A model that scores well on the test split has
-// learnt the task, not remembered its answers.
+// learnt the task, not remembered its answers. A date is never written in a format that makes
+// it ambiguous (03/05/1979, decode/dates.hpp): it gets another of the formats instead.
 
 #include <cstdint>
 #include <string>
@@ -34,7 +35,8 @@ struct TaskOptions {
     int64_t max_length = 12;
     std::string symbols = "abcdefghijklmnopqrstuvwxyz";  // one ASCII character each, no space
     int64_t max_digits = 3;  // addition: each operand has 1..max_digits digits (at most 9)
-    std::vector<DateFormat> date_formats = all_date_formats();  // drawn uniformly per example
+    // Drawn uniformly per example among those that do not make the date ambiguous.
+    std::vector<DateFormat> date_formats = all_date_formats();
 };
 
 struct TaskData {

@@ -38,7 +38,9 @@ class TokenConstraint {
 
 // Forced decoding: allows exactly one output per sentence, outputs[b] followed by `eos`. A greedy
 // search under it writes that output and nothing else, so its log_prob is log P(outputs[b] |
-// source b): how probable the model finds an answer that it may not have chosen itself.
+// source b): how probable the model finds an answer that it may not have chosen itself. b is the
+// sentence's place in the StepModel's batch: the translate functions cut their sources into
+// batches of batch_size, so give them at most batch_size sources with one ForcedOutput.
 class ForcedOutput : public TokenConstraint {
   public:
     explicit ForcedOutput(std::vector<std::vector<int64_t>> outputs, int64_t eos = 2);

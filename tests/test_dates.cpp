@@ -2,8 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "core/error.hpp"
 #include "decode/dates.hpp"
@@ -28,7 +30,29 @@ TEST_CASE("dates: the 3rd of May 1979 in every format") {
     CHECK(as(DateFormat::LowerShortYear) == "3 may 79");
     CHECK(as(DateFormat::UpperMonth) == "3 MAY 1979");
     CHECK(as(DateFormat::Compact) == "19790503");
-    CHECK(all_date_formats().size() == 14);
+    CHECK(as(DateFormat::SlashedDayFirst) == "3/5/1979");
+    CHECK(as(DateFormat::SlashedDayFirstShort) == "3/5/79");
+    CHECK(as(DateFormat::SlashedMonthFirstShort) == "5/3/79");
+    CHECK(as(DateFormat::DashedDayFirst) == "03-05-1979");
+    CHECK(as(DateFormat::DashedDayFirstShort) == "03-05-79");
+    CHECK(as(DateFormat::DashedMonthFirst) == "05-03-1979");
+    CHECK(as(DateFormat::DashedMonthFirstShort) == "05-03-79");
+    CHECK(as(DateFormat::DottedDayFirstShort) == "03.05.79");
+    CHECK(as(DateFormat::DottedMonthFirst) == "05.03.1979");
+    CHECK(as(DateFormat::DottedMonthFirstShort) == "05.03.79");
+    CHECK(all_date_formats().size() == 24);
+    int numeric = 0;
+    for (const DateFormat format : all_date_formats()) numeric += is_numeric_format(format);
+    CHECK(numeric == 12);
+}
+
+TEST_CASE("dates: the numeric formats of the 25th of December 2005") {
+    const Date date{2005, 12, 25};
+    const auto as = [&](DateFormat format) { return format_date(date, format); };
+    CHECK(as(DateFormat::SlashedDayFirstShort) == "25/12/05");
+    CHECK(as(DateFormat::SlashedMonthFirst) == "12/25/2005");
+    CHECK(as(DateFormat::DashedMonthFirst) == "12-25-2005");
+    CHECK(as(DateFormat::DottedDayFirst) == "25.12.2005");
 }
 
 TEST_CASE("dates: ordinals, short names, two-digit years and weekdays at the edges") {
@@ -57,18 +81,56 @@ TEST_CASE("dates: the range holds 36525 days, from 1950-01-01 to 2049-12-31") {
                          Error);
 }
 
-TEST_CASE("dates: no string means two dates, whichever formats wrote them") {
-    std::unordered_map<std::string, int64_t> date_of;  // surface string -> day index
+TEST_CASE("dates: only the ambiguous numeric strings mean two dates, and numeric_readings knows") {
+    std::unordered_map<std::string, int64_t> date_of;  // unambiguous string -> day index
+    int64_t ambiguous = 0;
     for (int64_t day = 0; day < days_in_range(); ++day) {
+        const Date date = date_from_index(day);
         for (const DateFormat format : all_date_formats()) {
-            const auto [where, fresh] =
-                date_of.emplace(format_date(date_from_index(day), format), day);
+            const std::string text = format_date(date, format);
+            const auto readings = numeric_readings(text);
+            REQUIRE_MESSAGE(readings.has_value() == is_numeric_format(format), text);
+            if (is_ambiguous(date, format)) {
+                ++ambiguous;
+                REQUIRE_MESSAGE(readings->size() == 2, text);
+                CHECK_MESSAGE((readings->at(0) == date || readings->at(1) == date), text);
+                continue;
+            }
+            if (readings) REQUIRE_MESSAGE(*readings == std::vector<Date>{date}, text);
+            const auto [where, fresh] = date_of.emplace(text, day);
             if (!fresh && where->second != day) {
                 FAIL("'" << where->first << "' is both day " << where->second << " and " << day);
             }
         }
     }
-    CHECK(date_of.size() > 10 * 36525);  // formats that coincide (3 May / 3 May) share entries
+    CHECK(ambiguous == 12 * 100 * 12 * 11);  // 12 formats, 100 years, 12 * 11 (day, month) pairs
+    CHECK(date_of.size() > 19 * 36525);      // formats that coincide (3 May / 3 May) share entries
+}
+
+TEST_CASE("dates: numeric_readings of typed strings") {
+    using Readings = std::optional<std::vector<Date>>;
+    CHECK(numeric_readings("03/05/1979") == Readings{{{1979, 5, 3}, {1979, 3, 5}}});
+    CHECK(numeric_readings("25/12/99") == Readings{{{1999, 12, 25}}});
+    CHECK(numeric_readings("12-31-1999") == Readings{{{1999, 12, 31}}});
+    CHECK(numeric_readings("05.05.05") == Readings{{{2005, 5, 5}}});
+    CHECK(numeric_readings("1/2/49") == Readings{{{2049, 2, 1}, {2049, 1, 2}}});
+    CHECK(numeric_readings("3/5/1789") == Readings{{{1789, 5, 3}, {1789, 3, 5}}});
+    CHECK(numeric_readings("31/31/1999") == Readings{std::vector<Date>{}});
+    CHECK(numeric_readings("29/2/2001") == Readings{std::vector<Date>{}});  // not a leap year
+    for (const char* other : {"1979-05-03", "3 May 1979", "3/5-1979", "3/5/197", "123/5/1979",
+                              " 3/5/1979", "3/5/1979 ", "3//5/1979", "3/5", "19790503", ""}) {
+        CHECK_MESSAGE(!numeric_readings(other).has_value(), other);
+    }
+}
+
+TEST_CASE("dates: year_outside_range finds a four-digit year the range does not hold") {
+    CHECK(year_outside_range("le 14 juillet 1789") == 1789);
+    CHECK(year_outside_range("17890714") == 1789);
+    CHECK(year_outside_range("2050-01-01") == 2050);
+    CHECK(year_outside_range("3rd of May 1979 or 1066") == 1066);
+    for (const char* inside : {"25/12/99", "3rd of May 1979", "20491231", "1950-01-01", "12345"}) {
+        CHECK_MESSAGE(!year_outside_range(inside).has_value(), inside);
+    }
 }
 
 TEST_CASE("dates: parse_iso_date reads exactly YYYY-MM-DD of a real day") {

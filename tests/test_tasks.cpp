@@ -159,3 +159,24 @@ TEST_CASE("tasks: names and bad options") {
     CHECK_THROWS_WITH_AS(make_task(Task::Date, 5, 0, 1, {.date_formats = {}}),
                          "make_task(date): date_formats is empty", Error);
 }
+
+TEST_CASE(
+    "tasks: no date is written ambiguously; dates only ambiguous formats could write are left "
+    "out") {
+    TaskOptions options;
+    options.date_formats = {DateFormat::DottedDayFirst, DateFormat::SlashedMonthFirstShort};
+    const TaskData data = make_task(Task::Date, 2000, 500, 4, options);
+    for (const auto* split : {&data.train, &data.test}) {
+        for (const Example& example : *split) {
+            const auto readings = numeric_readings(example.source);
+            REQUIRE(readings.has_value());
+            CHECK_MESSAGE(readings->size() == 1, example.source);
+            CHECK(iso_date(readings->front()) == example.target);
+        }
+    }
+    // 12 * 11 dates a year have day and month both 1..12 and different.
+    CHECK_THROWS_WITH_AS(make_task(Task::Date, 23326, 0, 4, options),
+                         "make_task(date): asked for 23326 examples with distinct values, but "
+                         "these options give only 23325",
+                         Error);
+}
