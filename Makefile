@@ -122,6 +122,10 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) $^ -o $@ $(LDLIBS)
 
+# The programs' objects are kept: as intermediate files of the chained rules above, make would
+# delete them after linking and compile them all again at the next build.
+.SECONDARY: $(TUTORIALS:%=$(BUILD)/obj/tutorials/%.o) $(BENCHES:%=$(BUILD)/obj/bench/%.o)
+
 SAN_OBJ := $(LIB_SRC:%.cpp=$(BUILD)/sanitize/obj/%.o) $(TEST_SRC:%.cpp=$(BUILD)/sanitize/obj/%.o)
 $(SAN_TESTS): $(SAN_OBJ)
 	@mkdir -p $(dir $@)
@@ -165,7 +169,16 @@ demo-check: $(BUILD)/tutorials/$(DEMO)
 
 # bench_g2p measures accuracy per minute of training as tutorial 13 trains, waiting passively
 # (spinning, it ran 15x fewer steps in five minutes on the shared machine).
-bench: $(BENCH_BINS)
+# PyTorch's reference figures need Debian's python3-torch, and python3-threadpoolctl to set
+# OpenBLAS's threads; make bench installs them like the other dependencies.
+BENCH_DEPS_OK  := $(BUILD)/.bench-deps-ok
+BENCH_PACKAGES := python3-torch python3-threadpoolctl
+$(BENCH_DEPS_OK):
+	@mkdir -p $(BUILD)
+	@/usr/bin/python3 -c 'import torch, threadpoolctl' 2>/dev/null || sh .ci/apt_install $(BENCH_PACKAGES)
+	@touch $@
+
+bench: $(BENCH_BINS) | $(BENCH_DEPS_OK)
 	@for b in $(BENCHES); do \
 	  if [ $$b = bench_g2p ]; then $(PASSIVE) $(BUILD)/bench/$$b || exit 1; \
 	  else $(BUILD)/bench/$$b || exit 1; fi; \

@@ -10,7 +10,6 @@
 // speedup = PyTorch's time / glimpse's: above 1, glimpse is faster.
 
 #include <memory>
-#include <optional>
 #include <string>
 
 #include "bench/bench_util.hpp"
@@ -66,15 +65,14 @@ int main() {
                     reference = &record;
                 }
             }
-            const std::optional<double> torch =
-                reference ? reference->number("pytorch_ms") : std::nullopt;
             glimpse::bench::JsonLine()
                 .add("bench", "attention_step")
                 .add("scorer", scorer)
                 .add("hidden", static_cast<double>(hidden))
                 .add("glimpse_ms", glimpse)
-                .add("pytorch_ms", torch)
-                .add("speedup", glimpse::bench::ratio(torch, glimpse))
+                .add_pytorch(reference, "pytorch_ms")
+                .add("speedup", glimpse::bench::ratio(
+                                    glimpse::bench::figure(reference, "pytorch_ms"), glimpse))
                 .print();
         }
     }

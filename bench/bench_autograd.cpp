@@ -4,8 +4,6 @@
 // in bookkeeping (allocating the result, recording the node, walking the graph back).
 //   build/bench/bench_autograd   (from the repository root)
 
-#include <optional>
-
 #include "bench/bench_util.hpp"
 #include "glimpse.hpp"
 
@@ -33,13 +31,13 @@ int main() {
     const auto pytorch = glimpse::bench::pytorch_reference("autograd");
     const double glimpse = glimpse_chain_ms();
     const auto* reference = glimpse::bench::find_record(pytorch, {{"ops", kOps}});
-    const std::optional<double> torch = reference ? reference->number("pytorch_ms") : std::nullopt;
     glimpse::bench::JsonLine()
         .add("bench", "autograd_chain")
         .add("ops", static_cast<double>(kOps))
         .add("glimpse_ms", glimpse)
-        .add("pytorch_ms", torch)
+        .add_pytorch(reference, "pytorch_ms")
         .add("glimpse_us_per_op", glimpse * 1e3 / kOps)
-        .add("speedup", glimpse::bench::ratio(torch, glimpse))
+        .add("speedup",
+             glimpse::bench::ratio(glimpse::bench::figure(reference, "pytorch_ms"), glimpse))
         .print();
 }

@@ -4,8 +4,6 @@
 //   build/bench/bench_bilstm   (from the repository root)
 // speedup = PyTorch's time / glimpse's: above 1, glimpse is faster.
 
-#include <optional>
-
 #include "bench/bench_util.hpp"
 #include "glimpse.hpp"
 
@@ -36,14 +34,13 @@ int main() {
         const double glimpse = glimpse_ms(hidden);
         const auto* reference =
             glimpse::bench::find_record(pytorch, {{"hidden", static_cast<double>(hidden)}});
-        const std::optional<double> torch =
-            reference ? reference->number("pytorch_ms") : std::nullopt;
         glimpse::bench::JsonLine()
             .add("bench", "bilstm")
             .add("hidden", static_cast<double>(hidden))
             .add("glimpse_ms", glimpse)
-            .add("pytorch_ms", torch)
-            .add("speedup", glimpse::bench::ratio(torch, glimpse))
+            .add_pytorch(reference, "pytorch_ms")
+            .add("speedup",
+                 glimpse::bench::ratio(glimpse::bench::figure(reference, "pytorch_ms"), glimpse))
             .print();
     }
 }

@@ -4,10 +4,13 @@
 // batch, decoder state starting at zero), logits = Linear([h_t; c_t]), mean cross-entropy, Adam
 // (lr 1e-3). For H = 64 ... 512: milliseconds per training step (forward, backward, Adam), per
 // greedy decode and per beam-5 decode of the batch (10 tokens at most), beside PyTorch's
-// figures for the same model in the same run (bench/pytorch_reference.py, section seq2seq).
-// train_cpu1_ms is the training step's CPU time with one thread on both sides: on a machine
-// that other programs load, wall-clock times scatter (PyTorch's two threads most of all), and
-// this is the steadier comparison.
+// figures for the same model in the same run (bench/pytorch_reference.py, section seq2seq: its
+// best of 1 and 2 threads).
+// The training step's rate, train_gflops (its products' FLOPs over its time), is printed beside
+// the machine's limit, gemm_peak_gflops: glimpse's best square GEMM rate, measured in this run
+// as bench_gemm measures it. train_cpu1_ms is the training step's CPU time with one thread on
+// both sides: on a machine that other programs load, wall-clock times scatter, and this is the
+// steadier figure (no ratio is printed for it: the ratios are against PyTorch at its best).
 //   build/bench/bench_seq2seq               (from the repository root)
 //   build/bench/bench_seq2seq --no-pytorch  glimpse's figures alone (for profiling)
 // speedup = PyTorch's time / glimpse's: above 1, glimpse is faster.
@@ -19,6 +22,7 @@
 #include <string>
 
 #include "bench/bench_util.hpp"
+#include "bench/gemm_rate.hpp"
 #include "glimpse.hpp"
 
 namespace {
@@ -51,6 +55,32 @@ decode::Batch random_batch() {
     batch.target_input = target.narrow(1, 0, kTargetLength - 1);
     batch.target_output = target.narrow(1, 1, kTargetLength - 1);
     return batch;
+}
+
+// The FLOPs of the matrix products of one training step (2 per multiply-add). The elementwise
+// work (gates, tanh, softmax, Adam) is left out, so the rate is a lower bound of the work done.
+double training_step_flops(int64_t hidden) {
+    const double B = kBatch, S = kSourceLength, T = kTargetLength - 1, E = kEmbedding,
+                 V = kTargetVocab, H = static_cast<double>(hidden);
+    const auto product = [](double m, double k, double n) { return 2 * m * k * n; };  // [m,k]@[k,n]
+    // Each direction: the inputs of all steps projected at once, then the recurrent product.
+    const double encoder = 2 * (product(B * S, E, 4 * H) + S * product(B, H, 4 * H));
+    const double keys = product(B * S, 2 * H, H);                   // W_k enc, once
+    const double decoder_step = product(B, H, H)                    // W_q h_{t-1}
+                                + product(B * S, H, 1)              // v^T tanh(...)
+                                + product(B, S, 2 * H)              // a . enc
+                                + product(B, E + 2 * H + H, 4 * H)  // LSTMCell: [emb; c], h
+                                + product(B, 3 * H, V);             // Linear([h_t; c])
+    const double forward = encoder + keys + T * decoder_step;
+    // Backward: each product's gradient with respect to both its operands, each costing as much
+    // as the product itself.
+    return 3 * forward;
+}
+
+// The machine's limit for the products: glimpse's best float32 GEMM rate, at the sizes where
+// bench_gemm finds it highest.
+double gemm_peak_gflops() {
+    return std::max(bench::glimpse_gemm_gflops(512), bench::glimpse_gemm_gflops(1024));
 }
 
 struct Figures {
@@ -100,28 +130,32 @@ int main(int argc, char** argv) {
     const bool with_pytorch = !(argc > 1 && std::strcmp(argv[1], "--no-pytorch") == 0);
     const auto pytorch =
         with_pytorch ? bench::pytorch_reference("seq2seq") : std::vector<bench::Record>{};
+    const double peak = gemm_peak_gflops();
     for (const int64_t hidden : {64, 128, 256, 512}) {
         const Figures figures = glimpse_figures(hidden);
         const auto* reference = bench::find_record(pytorch, {{"hidden", double(hidden)}});
-        const auto torch = [&](const char* key) {
-            return reference ? reference->number(key) : std::nullopt;
+        const auto speedup = [&](const char* key, double glimpse_ms) {
+            return bench::ratio(bench::figure(reference, key), glimpse_ms);
         };
+        const double train_gflops = training_step_flops(hidden) / (figures.train_ms * 1e6);
         bench::JsonLine()
             .add("bench", "seq2seq")
             .add("hidden", static_cast<double>(hidden))
             .add("train_ms", figures.train_ms)
-            .add("pytorch_train_ms", torch("pytorch_train_ms"))
-            .add("train_speedup", bench::ratio(torch("pytorch_train_ms"), figures.train_ms))
+            .add_pytorch(reference, "pytorch_train_ms")
+            .add("train_speedup", speedup("pytorch_train_ms", figures.train_ms))
+            .add("train_gflop", training_step_flops(hidden) / 1e9)
+            .add("train_gflops", train_gflops)
+            .add("gemm_peak_gflops", peak)
+            .add("train_fraction_of_peak", train_gflops / peak)
             .add("train_cpu1_ms", figures.train_cpu1_ms)
-            .add("pytorch_train_cpu1_ms", torch("pytorch_train_cpu1_ms"))
-            .add("train_cpu1_speedup",
-                 bench::ratio(torch("pytorch_train_cpu1_ms"), figures.train_cpu1_ms))
+            .add("pytorch_train_cpu1_ms", bench::figure(reference, "pytorch_train_cpu1_ms"))
             .add("greedy_ms", figures.greedy_ms)
-            .add("pytorch_greedy_ms", torch("pytorch_greedy_ms"))
-            .add("greedy_speedup", bench::ratio(torch("pytorch_greedy_ms"), figures.greedy_ms))
+            .add_pytorch(reference, "pytorch_greedy_ms")
+            .add("greedy_speedup", speedup("pytorch_greedy_ms", figures.greedy_ms))
             .add("beam5_ms", figures.beam5_ms)
-            .add("pytorch_beam5_ms", torch("pytorch_beam5_ms"))
-            .add("beam5_speedup", bench::ratio(torch("pytorch_beam5_ms"), figures.beam5_ms))
+            .add_pytorch(reference, "pytorch_beam5_ms")
+            .add("beam5_speedup", speedup("pytorch_beam5_ms", figures.beam5_ms))
             .print();
     }
 }

@@ -4,8 +4,10 @@
 // Every benchmark prints one JSON line per figure, glimpse's figure beside PyTorch's for the same
 // work measured in the same run (these machines are noisy: compare ratios, not times). PyTorch's
 // figures come from bench/pytorch_reference.py, run with Debian's /usr/bin/python3, so a
-// benchmark must be run from the repository root. Without python3-torch a benchmark still runs
-// and prints glimpse's figures, with null for PyTorch's.
+// benchmark must be run from the repository root. PyTorch's figure is its best of 1 and 2 threads
+// on OpenBLAS's native kernels; every ratio is against it. Without python3-torch (or
+// python3-threadpoolctl) a benchmark still runs and prints glimpse's figures, with null for
+// PyTorch's.
 #pragma once
 
 #include <fmt/core.h>
@@ -139,7 +141,63 @@ inline std::optional<Record> parse_flat_json(std::string_view line) {
 
 }  // namespace detail
 
-// Runs `/usr/bin/python3 bench/pytorch_reference.py <section>` and returns its JSON lines. When
+// The number `key` of a reference record, or nothing when there is no record or no such number.
+inline std::optional<double> figure(const Record* reference, const std::string& key) {
+    return reference ? reference->number(key) : std::nullopt;
+}
+
+// One JSON line, built field by field in order and printed on stdout:
+//   JsonLine().add("bench", "gemm").add("n", 512).add("ratio", ratio).print();
+// A missing or non-finite number prints as null.
+class JsonLine {
+  public:
+    JsonLine& add(std::string_view key, std::string_view value) {
+        return add_raw(key, fmt::format("\"{}\"", value));
+    }
+    JsonLine& add(std::string_view key, std::optional<double> value) {
+        const bool known = value && std::isfinite(*value);
+        return add_raw(key, known ? fmt::format("{:.6g}", *value) : std::string("null"));
+    }
+    JsonLine& add(std::string_view key, double value) {
+        return add(key, std::optional<double>(value));
+    }
+    // PyTorch's figure `key` from its reference record (its best), then the figures at 1 and 2
+    // threads it was chosen from (pytorch_reference.py's at_best_threads names them).
+    JsonLine& add_pytorch(const Record* reference, const std::string& key) {
+        for (const char* suffix : {"", "_1thread", "_2threads"}) {
+            const std::string name = key + suffix;
+            add(name, figure(reference, name));
+        }
+        return *this;
+    }
+    void print() const {
+        fmt::print("{{{}}}\n", fields_);
+        std::fflush(stdout);
+    }
+
+  private:
+    JsonLine& add_raw(std::string_view key, const std::string& json_value) {
+        if (!fields_.empty()) fields_ += ", ";
+        fields_ += fmt::format("\"{}\": {}", key, json_value);
+        return *this;
+    }
+    std::string fields_;
+};
+
+// The line that says what the reference ran on, e.g.
+//   {"reference": "pytorch", "section": "gemm", "torch": "1.13.0a0", "openblas_core": "Cooperlake"}
+inline void print_reference_line(const Record& what_ran, const std::string& section) {
+    JsonLine line;
+    line.add("reference", "pytorch").add("section", section);
+    for (const char* key : {"torch", "openblas_core"}) {
+        const auto found = what_ran.strings.find(key);
+        line.add(key, found == what_ran.strings.end() ? "unknown" : found->second);
+    }
+    line.print();
+}
+
+// Runs `/usr/bin/python3 bench/pytorch_reference.py <section>` and returns its figures' JSON
+// lines, after printing the line that says what ran (torch's version, the OpenBLAS core). When
 // the script cannot run (no python3-torch, not run from the repository root), says why on
 // stderr and returns no records: the benchmark then prints null for PyTorch's figures.
 inline std::vector<Record> pytorch_reference(const std::string& section) {
@@ -164,7 +222,13 @@ inline std::vector<Record> pytorch_reference(const std::string& section) {
             line += static_cast<char>(ch);
             continue;
         }
-        if (auto record = detail::parse_flat_json(line)) records.push_back(std::move(*record));
+        if (auto record = detail::parse_flat_json(line)) {
+            if (record->strings.contains("reference")) {
+                print_reference_line(*record, section);
+            } else {
+                records.push_back(std::move(*record));
+            }
+        }
         line.clear();
     }
     if (pclose(pipe) != 0 || records.empty()) {
@@ -188,35 +252,6 @@ inline const Record* find_record(const std::vector<Record>& records,
     }
     return nullptr;
 }
-
-// One JSON line, built field by field in order and printed on stdout:
-//   JsonLine().add("bench", "gemm").add("n", 512).add("ratio", ratio).print();
-// A missing or non-finite number prints as null.
-class JsonLine {
-  public:
-    JsonLine& add(std::string_view key, std::string_view value) {
-        return add_raw(key, fmt::format("\"{}\"", value));
-    }
-    JsonLine& add(std::string_view key, std::optional<double> value) {
-        const bool known = value && std::isfinite(*value);
-        return add_raw(key, known ? fmt::format("{:.6g}", *value) : std::string("null"));
-    }
-    JsonLine& add(std::string_view key, double value) {
-        return add(key, std::optional<double>(value));
-    }
-    void print() const {
-        fmt::print("{{{}}}\n", fields_);
-        std::fflush(stdout);
-    }
-
-  private:
-    JsonLine& add_raw(std::string_view key, const std::string& json_value) {
-        if (!fields_.empty()) fields_ += ", ";
-        fields_ += fmt::format("\"{}\": {}", key, json_value);
-        return *this;
-    }
-    std::string fields_;
-};
 
 // numerator / denominator (say, glimpse's GFLOP/s over PyTorch's), or nothing when either is
 // missing.

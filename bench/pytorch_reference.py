@@ -9,19 +9,30 @@ Run it with Debian's interpreter, the one that has python3-torch, from the repos
 another interpreter without torch.
 
 Each section prints one JSON line per figure: a flat object of string keys and number or string
-values, e.g. {"bench": "gemm", "dtype": "float32", "n": 512, "pytorch_gflops": 180.2}.
-PyTorch uses two threads, like glimpse on this two-core machine.
+values, e.g. {"bench": "gemm", "n": 512, "pytorch_gflops": 297.1, "pytorch_gflops_1thread":
+180.2, "pytorch_gflops_2threads": 297.1}. The first line says what ran: the torch version and the
+OpenBLAS core, e.g. {"reference": "pytorch", "torch": "1.13.0a0", "openblas_core": "Cooperlake"}.
 
-To add a section: write a function that measures with median_ms() and prints with emit(), then
-add it to SECTIONS under the name the benchmark program asks for.
+The reference is PyTorch at its best on this machine, as a user would run it:
+- every figure is measured with 1 and with 2 threads (PyTorch's intra-op threads and OpenBLAS's
+  both set, through threadpoolctl), and the faster is the reference; both are printed;
+- OpenBLAS chooses its kernels for the CPU it finds: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which
+  a machine may set to force other kernels (AVX2 ones, slower here), are removed from this
+  script's own environment before torch loads OpenBLAS. Nothing else sees that change.
+
+To add a section: write a function that measures with at_best_threads() and prints with emit(),
+then add it to SECTIONS under the name the benchmark program asks for.
 """
 
 import json
+import os
 import statistics
 import sys
 import time
 
-THREADS = 2
+THREAD_COUNTS = (1, 2)
+# Variables that override OpenBLAS's own choice of kernels and cache sizes.
+OPENBLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 
 
 def emit(**fields):
@@ -42,6 +53,30 @@ def median_ms(work, repetitions, warmups=3, clock=time.perf_counter):
     return statistics.median(times)
 
 
+def at_best_threads(torch, name, measure, best=min):
+    """Runs measure() with each of THREAD_COUNTS threads and returns the figures to emit: `name`,
+    the best of them (min for times, max for rates), and name_1thread, name_2threads."""
+    from threadpoolctl import threadpool_limits
+
+    figures = {}
+    for threads in THREAD_COUNTS:
+        torch.set_num_threads(threads)
+        with threadpool_limits(limits=threads, user_api="blas"):
+            suffix = "thread" if threads == 1 else "threads"
+            figures[f"{name}_{threads}{suffix}"] = measure()
+    figures[name] = best(figures.values())
+    return figures
+
+
+def openblas_core():
+    """The name of the kernels OpenBLAS chose (e.g. "Cooperlake", or "Haswell" when forced)."""
+    from threadpoolctl import threadpool_info
+
+    cores = [pool.get("architecture") for pool in threadpool_info()
+             if pool.get("internal_api") == "openblas"]
+    return cores[0] if cores else "none (torch does not use OpenBLAS here)"
+
+
 def gemm(torch):
     """float32 square matrix multiply C = A @ B, n = 64 ... 1024, in GFLOP/s."""
     for n in (64, 256, 512, 1024):
@@ -50,10 +85,13 @@ def gemm(torch):
         b = torch.randn(n, n, generator=generator)
         c = torch.empty(n, n)
         flops = 2.0 * n**3
-        # The same rule as repetitions_for() in bench/bench_gemm.cpp.
+        # The same rule as gemm_repetitions_for() in bench/gemm_rate.hpp.
         repetitions = min(max(int(1e10 / flops), 10), 200)
-        ms = median_ms(lambda: torch.matmul(a, b, out=c), repetitions)
-        emit(bench="gemm", dtype="float32", n=n, pytorch_gflops=flops / (ms * 1e6))
+        figures = at_best_threads(
+            torch, "pytorch_gflops",
+            lambda: flops / (median_ms(lambda: torch.matmul(a, b, out=c), repetitions) * 1e6),
+            best=max)
+        emit(bench="gemm", dtype="float32", n=n, **figures)
 
 
 def autograd(torch):
@@ -72,7 +110,8 @@ def autograd(torch):
         x.grad = None
 
     with torch.enable_grad():
-        emit(bench="autograd_chain", ops=ops, pytorch_ms=median_ms(chain, repetitions=15))
+        emit(bench="autograd_chain", ops=ops,
+             **at_best_threads(torch, "pytorch_ms", lambda: median_ms(chain, repetitions=15)))
 
 
 def bilstm(torch):
@@ -92,7 +131,8 @@ def bilstm(torch):
             x.grad = None
 
         with torch.enable_grad():
-            emit(bench="bilstm", hidden=hidden, pytorch_ms=median_ms(forward_backward, 15))
+            emit(bench="bilstm", hidden=hidden,
+                 **at_best_threads(torch, "pytorch_ms", lambda: median_ms(forward_backward, 15)))
 
 
 SEQ2SEQ = dict(batch=64, source_length=25, target_length=11, source_vocab=40, target_vocab=14,
@@ -196,8 +236,10 @@ def seq2seq_model(torch, hidden):
 def seq2seq(torch):
     """The benchmark model (seq2seq_model) at hidden 64 ... 512: ms per training step (forward,
     backward, Adam lr 1e-3), per greedy decode and per beam-5 decode of the batch (10 steps at
-    most); and the training step's CPU time on one thread (for loaded machines). Random tokens,
-    no padding."""
+    most); and the training step's CPU time on one thread (steadier than wall time on a loaded
+    machine). Random tokens, no padding."""
+    from threadpoolctl import threadpool_limits
+
     c = SEQ2SEQ
     for hidden in (64, 128, 256, 512):
         torch.manual_seed(0)
@@ -214,16 +256,17 @@ def seq2seq(torch):
             optimizer.step()
 
         with torch.enable_grad():
-            train_ms = median_ms(train_step, 9)
+            train = at_best_threads(torch, "pytorch_train_ms", lambda: median_ms(train_step, 9))
             torch.set_num_threads(1)
-            # CPU time on one thread: less sensitive than wall time to other programs
-            train_cpu_ms = median_ms(train_step, 9, clock=time.process_time)
-            torch.set_num_threads(THREADS)
+            with threadpool_limits(limits=1, user_api="blas"):
+                train_cpu1_ms = median_ms(train_step, 9, clock=time.process_time)
         model.eval()
-        emit(bench="seq2seq", hidden=hidden, pytorch_train_ms=train_ms,
-             pytorch_train_cpu1_ms=train_cpu_ms,
-             pytorch_greedy_ms=median_ms(lambda: model.greedy(source, steps), 9),
-             pytorch_beam5_ms=median_ms(lambda: model.beam(source, 5, steps), 9))
+        greedy = at_best_threads(torch, "pytorch_greedy_ms",
+                                 lambda: median_ms(lambda: model.greedy(source, steps), 9))
+        beam5 = at_best_threads(torch, "pytorch_beam5_ms",
+                                lambda: median_ms(lambda: model.beam(source, 5, steps), 9))
+        emit(bench="seq2seq", hidden=hidden, **train, pytorch_train_cpu1_ms=train_cpu1_ms,
+             **greedy, **beam5)
 
 
 def attention(torch):
@@ -266,7 +309,7 @@ def attention(torch):
 
             with torch.enable_grad():
                 emit(bench="attention_step", scorer=scorer, hidden=hidden,
-                     pytorch_ms=median_ms(step, 50))
+                     **at_best_threads(torch, "pytorch_ms", lambda: median_ms(step, 50)))
 
 
 SECTIONS = {
@@ -282,13 +325,16 @@ def main():
     if len(sys.argv) != 2 or sys.argv[1] not in SECTIONS:
         print(f"usage: /usr/bin/python3 {sys.argv[0]} {{{','.join(SECTIONS)}}}", file=sys.stderr)
         return 2
+    for variable in OPENBLAS_OVERRIDES:
+        os.environ.pop(variable, None)  # before torch loads OpenBLAS, which reads them once
     try:
+        import threadpoolctl  # noqa: F401 (at_best_threads and openblas_core use it)
         import torch
     except ImportError as error:
-        print(f"pytorch_reference.py: cannot import torch ({error}); "
-              "install python3-torch and run with /usr/bin/python3", file=sys.stderr)
+        print(f"pytorch_reference.py: {error}; install python3-torch and python3-threadpoolctl "
+              "and run with /usr/bin/python3", file=sys.stderr)
         return 3
-    torch.set_num_threads(THREADS)
+    emit(reference="pytorch", torch=torch.__version__, openblas_core=openblas_core())
     with torch.no_grad():
         SECTIONS[sys.argv[1]](torch)
     return 0
