@@ -15,19 +15,13 @@
 //                                              int64_t H);
 // Every pointer is to the first of H (or G*H) contiguous values; unused ones are null.
 
-#include <array>
-#include <cstddef>
 #include <cstdint>
 
 namespace glimpse::nn {
 
-// The G gate blocks of a row of G*H values: for LSTM, auto [i, f, g, o] = split_gates<4>(p, H).
-template <std::size_t G, typename T>
-std::array<T*, G> split_gates(T* gates, int64_t H) {
-    std::array<T*, G> blocks;
-    for (std::size_t k = 0; k < G; ++k) blocks[k] = gates + static_cast<int64_t>(k) * H;
-    return blocks;
-}
+// A row's G gate blocks sit one after another, H values each: a kernel names them as pointers,
+// `T* const f = i + H;`. Not as a structured binding: clang 14, which builds `make fuzz`, cannot
+// capture one inside `#pragma omp simd`.
 
 // One batch row at one step.
 template <typename T>

@@ -21,8 +21,12 @@ struct GRUKernel {
 
     template <typename T>
     static void forward(const StepRow<T>& row, int64_t H) {
-        const auto [r, z, n] = split_gates<3>(row.gates, H);
-        const auto [h_r, h_z, h_n] = split_gates<3>(row.hidden_gates, H);
+        T* const r = row.gates;
+        T* const z = r + H;
+        T* const n = z + H;
+        const T* const h_r = row.hidden_gates;
+        const T* const h_z = h_r + H;
+        const T* const h_n = h_z + H;
 #pragma omp simd
         for (int64_t j = 0; j < H; ++j) {
             r[j] = vector_math::sigmoid(r[j] + h_r[j]);
@@ -39,10 +43,16 @@ struct GRUKernel {
     //   d pre_z = dz * z (1 - z): both d x_z and d h_z
     template <typename T>
     static void backward(const StepRow<T>& row, const StepGrad<T>& grad, int64_t H) {
-        const auto [r, z, n] = split_gates<3>(static_cast<const T*>(row.gates), H);
+        const T* const r = row.gates;
+        const T* const z = r + H;
+        const T* const n = z + H;
         const T* h_n = row.hidden_gates + 2 * H;
-        const auto [dx_r, dx_z, dx_n] = split_gates<3>(grad.d_gates, H);
-        const auto [dh_r, dh_z, dh_n] = split_gates<3>(grad.d_hidden_gates, H);
+        T* const dx_r = grad.d_gates;
+        T* const dx_z = dx_r + H;
+        T* const dx_n = dx_z + H;
+        T* const dh_r = grad.d_hidden_gates;
+        T* const dh_z = dh_r + H;
+        T* const dh_n = dh_z + H;
 #pragma omp simd
         for (int64_t j = 0; j < H; ++j) {
             const T dh = grad.dh[j];

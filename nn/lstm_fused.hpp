@@ -20,7 +20,10 @@ struct LSTMKernel {
 
     template <typename T>
     static void forward(const StepRow<T>& row, int64_t H) {
-        const auto [i, f, g, o] = split_gates<4>(row.gates, H);
+        T* const i = row.gates;
+        T* const f = i + H;
+        T* const g = f + H;
+        T* const o = g + H;
 #pragma omp simd
         for (int64_t j = 0; j < H; ++j) {
             i[j] = vector_math::sigmoid(i[j]);
@@ -40,8 +43,14 @@ struct LSTMKernel {
     //   dc = dc' * f                         (h reaches the gates only through W_hh: dh = 0 here)
     template <typename T>
     static void backward(const StepRow<T>& row, const StepGrad<T>& grad, int64_t H) {
-        const auto [i, f, g, o] = split_gates<4>(static_cast<const T*>(row.gates), H);
-        const auto [d_i, d_f, d_g, d_o] = split_gates<4>(grad.d_gates, H);
+        const T* const i = row.gates;
+        const T* const f = i + H;
+        const T* const g = f + H;
+        const T* const o = g + H;
+        T* const d_i = grad.d_gates;
+        T* const d_f = d_i + H;
+        T* const d_g = d_f + H;
+        T* const d_o = d_g + H;
 #pragma omp simd
         for (int64_t j = 0; j < H; ++j) {
             const T tc = vector_math::tanh(row.c[j]);

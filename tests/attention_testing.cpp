@@ -69,11 +69,6 @@ Source random_source(int64_t batch, int64_t length, int64_t hk, int64_t hv,
     return source;
 }
 
-std::vector<Tensor> with_parameters(std::vector<Tensor> args, const nn::Module& module) {
-    for (const Tensor& p : module.parameters()) args.push_back(p);
-    return args;
-}
-
 Tensor attention_step(const Attention& attention, const Tensor& query, const Tensor& keys,
                       const Tensor& values, const Tensor& mask, int64_t step) {
     const attention::AttentionOutput out =

@@ -34,9 +34,6 @@ Source random_source(int64_t batch, int64_t length, int64_t hk, int64_t hv,
                      DType dtype = DType::Float64);
 Tensor prefix_mask(int64_t length, const std::vector<int64_t>& lengths);  // bool [B, S]
 
-// `args` followed by every parameter of `module`: the inputs of a gradcheck that covers them all.
-std::vector<Tensor> with_parameters(std::vector<Tensor> args, const nn::Module& module);
-
 // prepare + forward at `step`, returned as one tensor [B, Hv + S]: the context, then the weights.
 Tensor attention_step(const attention::Attention& attention, const Tensor& query,
                       const Tensor& keys, const Tensor& values, const Tensor& mask,

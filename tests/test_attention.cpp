@@ -15,6 +15,7 @@
 #include "core/ops.hpp"
 #include "tests/attention_testing.hpp"
 #include "tests/gradcheck_table.hpp"
+#include "tests/parameter_gradcheck.hpp"
 
 using namespace glimpse;
 using namespace glimpse::attention;
@@ -145,12 +146,12 @@ TEST_SUITE("gradcheck") {
             const int64_t hq = query_size_for(kind);
             const auto attention = kind.make(hq, 4, DType::Float64);
             const testing::Source src = testing::random_source(2, 3, 4, 2, {}, generator);
-            testing::check_gradient(
+            testing::check_gradient_with_parameters(
                 fmt::format("attention score {} [2, {}] keys [2, 3, 4]", kind.name, hq),
                 [&](const Args& in) {
                     return attention->score(in[0], attention->prepare(in[1], in[1]));
                 },
-                testing::with_parameters({inputs.uniform({2, hq}), src.keys}, *attention));
+                {inputs.uniform({2, hq}), src.keys}, attention->parameters());
         }
     }
 
@@ -164,14 +165,13 @@ TEST_SUITE("gradcheck") {
                 const std::vector<int64_t> lengths =
                     masked ? std::vector<int64_t>{4, 2, 0} : std::vector<int64_t>{};
                 const testing::Source src = testing::random_source(3, 4, 4, 3, lengths, generator);
-                testing::check_gradient(
+                testing::check_gradient_with_parameters(
                     fmt::format("attention step {} {}", kind.name,
                                 masked ? "masked (lengths 4, 2, 0)" : "unmasked"),
                     [&](const Args& in) {
                         return testing::attention_step(*attention, in[0], in[1], in[2], src.mask);
                     },
-                    testing::with_parameters({inputs.uniform({3, hq}), src.keys, src.values},
-                                             *attention));
+                    {inputs.uniform({3, hq}), src.keys, src.values}, attention->parameters());
             }
         }
     }
@@ -182,7 +182,7 @@ TEST_SUITE("gradcheck") {
         BahdanauAttention attention(3, 4, 5, DType::Float64);
         const testing::Source src = testing::random_source(2, 4, 4, 3, {4, 3}, generator);
         const Tensor rows = tensor({1, 1, 0}, {3}, DType::Int64);
-        testing::check_gradient(
+        testing::check_gradient_with_parameters(
             "attention step bahdanau on select_rows {1, 1, 0}",
             [&](const Args& in) {
                 const PreparedSource picked =
@@ -190,25 +190,24 @@ TEST_SUITE("gradcheck") {
                 const AttentionOutput out = attention.forward(in[0], picked);
                 return cat({out.context, out.weights}, 1);
             },
-            {inputs.uniform({3, 3}), src.keys, src.values, attention.query_proj->weight,
-             attention.key_proj->weight, attention.key_proj->bias, attention.v->weight});
+            {inputs.uniform({3, 3}), src.keys, src.values}, attention.parameters());
         GeneralAttention general(3, 4, DType::Float64);
-        testing::check_gradient("attention step general, keys and values as transposed views",
-                                [&](const Args& in) {
-                                    return testing::attention_step(general, in[0],
-                                                                   in[1].transpose(1, 2),
-                                                                   in[2].transpose(1, 2), src.mask);
-                                },
-                                {inputs.uniform({2, 3}), inputs.uniform({2, 4, 4}),
-                                 inputs.uniform({2, 3, 4}), general.key_proj->weight});
+        testing::check_gradient_with_parameters(
+            "attention step general, keys and values as transposed views",
+            [&](const Args& in) {
+                return testing::attention_step(general, in[0], in[1].transpose(1, 2),
+                                               in[2].transpose(1, 2), src.mask);
+            },
+            {inputs.uniform({2, 3}), inputs.uniform({2, 4, 4}), inputs.uniform({2, 3, 4})},
+            general.parameters());
     }
 
     TEST_CASE("gradcheck: LuongOutput w.r.t. context, hidden and W_c") {
         testing::Inputs inputs(416);
         LuongOutput output(4, 3, 5, DType::Float64);
-        testing::check_gradient(
+        testing::check_gradient_with_parameters(
             "LuongOutput tanh(W_c [c; h]) [2, 4] + [2, 3] -> [2, 5]",
             [&](const Args& in) { return output.forward(in[0], in[1]); },
-            {inputs.uniform({2, 4}), inputs.uniform({2, 3}), output.linear_out->weight});
+            {inputs.uniform({2, 4}), inputs.uniform({2, 3})}, output.parameters());
     }
 }

@@ -17,6 +17,7 @@
 #include "core/ops.hpp"
 #include "tests/attention_testing.hpp"
 #include "tests/gradcheck_table.hpp"
+#include "tests/parameter_gradcheck.hpp"
 
 using namespace glimpse;
 using namespace glimpse::attention;
@@ -158,14 +159,17 @@ TEST_SUITE("gradcheck") {
             prepared = local->prepare(src.keys, src.values, src.mask);
         }
         // p_t alone, w.r.t. the query, W_p and v_p.
-        testing::check_gradient("local-p centre p_t w.r.t. query, W_p, v_p",
-                                [&](const Args& in) { return local->centre(in[0], prepared, 0); },
-                                {query, local->position_proj->weight, local->position_v->weight});
+        const std::vector<Tensor> position_weights = {local->position_proj->weight,
+                                                      local->position_v->weight};
+        testing::check_gradient_with_parameters(
+            "local-p centre p_t w.r.t. query, W_p, v_p",
+            [&](const Args& in) { return local->centre(in[0], prepared, 0); }, {query},
+            position_weights);
         // The weights, with the inner scorer's W fixed: only the Gaussian carries W_p and v_p.
-        testing::check_gradient(
+        testing::check_gradient_with_parameters(
             "local-p weights w.r.t. W_p, v_p (through p_t alone)",
             [&](const Args& in) { return local->forward(in[0], prepared).weights; },
-            {query.detach(), local->position_proj->weight, local->position_v->weight});
+            {query.detach()}, position_weights);
         local->zero_grad();
         local->forward(query, prepared).context.sum().backward();
         CHECK(

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/gradcheck.hpp"
 #include "core/ops.hpp"
+#include "tests/parameter_gradcheck.hpp"
 
 using namespace glimpse;
 
@@ -167,5 +168,28 @@ TEST_SUITE("gradcheck") {
             CHECK(gradcheck(f, {x}).passed);
             CHECK_FALSE(gradcheck(f, {x}, {.eps = 0.1}).passed);
         }
+    }
+
+    TEST_CASE(
+        "gradcheck: a parameter the function reads itself is checked only through "
+        "through_parameters") {
+        // f reads `weight` itself, as a module reads its parameters; its backward for the weight
+        // is doubled.
+        const Tensor weight = values({0.5, -1.5, 2.0}, {3}).requires_grad_();
+        const Tensor x = values({1.0, 2.0, -0.5}, {3}).requires_grad_();
+        const testing::Function f = [weight](const Args& in) {
+            return mul_wrong_at_2_0(in[0].reshape({3, 1}), weight.reshape({3, 1}));
+        };
+        // Passed straight to gradcheck, the weight is a private copy that f never reads: zero
+        // against zero, so the wrong gradient goes unseen.
+        CHECK(gradcheck([&f](const Args& in) { return f({in[0]}); }, {x, weight}).passed);
+        const GradcheckResult through =
+            gradcheck(testing::through_parameters(f, {weight}), {x, weight});
+        CHECK_FALSE(through.passed);
+        CHECK(through.input == 1);
+        CHECK(through.index == Shape{2});
+        // With a right backward the same check passes, and the input's gradient is checked too.
+        const testing::Function right = [weight](const Args& in) { return in[0] * weight; };
+        CHECK(gradcheck(testing::through_parameters(right, {weight}), {x, weight}).passed);
     }
 }
