@@ -126,7 +126,8 @@ void Adam::update(std::size_t i, const Tensor& param, const Tensor& grad) {
         state.exp_avg_sq = zeros(param.shape(), param.dtype());
     }
     ++state.step;
-    const auto [beta1, beta2] = options_.betas;
+    // named copies, not a structured binding: clang 14 (make fuzz) cannot capture one in a lambda
+    const double beta1 = options_.betas.first, beta2 = options_.betas.second;
     const double t = static_cast<double>(state.step);
     const double step_size = lr() / (1 - std::pow(beta1, t));
     const double correction2_sqrt = std::sqrt(1 - std::pow(beta2, t));
