@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 
 #include "core/error.hpp"
 #include "core/ops.hpp"
+#include "core/strided_loop.hpp"
 
 namespace glimpse {
 
@@ -80,23 +82,23 @@ void add_into(Tensor& sum, const Tensor& grad) {
         sum = add(sum, grad);
         return;
     }
-    const Tensor addend = grad.contiguous();
     dispatch_floating(sum.dtype(), [&](auto zero) {
         using T = decltype(zero);
         T* out = sum.data<T>();
-        const T* in = addend.data<T>();
-        const int64_t n = sum.numel();
-#pragma omp simd
-        for (int64_t i = 0; i < n; ++i) out[i] += in[i];
+        const T* in = grad.data<T>();
+        // A strided grad (a weight's, arriving transposed) is read through its strides: no copy.
+        for_each_position<2>(sum.shape(), {&sum.strides(), &grad.strides()},
+                             [&](const std::array<int64_t, 2>& o) { out[o[0]] += in[o[1]]; });
     });
 }
 
 void accumulate_into_leaf(TensorImpl& leaf, const Tensor& grad) {
-    // A fresh buffer (clone) so that .grad never aliases a tensor the user or a graph holds.
+    // .grad never aliases a tensor the user or a graph holds: a gradient that nothing else sees
+    // is kept as it is, any other is copied (clone).
     if (leaf.grad.defined()) {
         add_into(leaf.grad, grad);
     } else {
-        leaf.grad = grad.clone();
+        leaf.grad = owned_alone(grad) ? grad : grad.clone();
     }
 }
 

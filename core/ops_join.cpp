@@ -76,6 +76,17 @@ std::vector<int64_t> checked_rows(const Tensor& x, int64_t d, int64_t dim, const
 template <typename F>
 void for_each_picked(const Tensor& picked, const Tensor& source, int64_t d,
                      const std::vector<int64_t>& rows, F f) {
+    if (d == 0 && picked.is_contiguous() && source.is_contiguous()) {
+        // Whole contiguous rows (embedding lookups, the loss's picks): plain loops that vectorise.
+        int64_t row = 1;  // elements per row: the product of the other dims
+        for (int64_t e = 1; e < picked.dim(); ++e) row *= picked.shape()[e];
+        for (std::size_t k = 0; k < rows.size(); ++k) {
+            const int64_t picked_row = static_cast<int64_t>(k) * row;
+            const int64_t source_row = rows[k] * row;
+            for (int64_t i = 0; i < row; ++i) f(picked_row + i, source_row + i);
+        }
+        return;
+    }
     Shape row_shape = picked.shape();
     Strides picked_strides = picked.strides();
     Strides source_strides = source.strides();

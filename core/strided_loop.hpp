@@ -26,14 +26,27 @@ void for_each_position(const Shape& shape, const std::array<const Strides*, N>& 
     }
     const int64_t inner = shape[rank - 1];
     std::array<int64_t, N> inner_stride;
-    for (std::size_t k = 0; k < N; ++k) inner_stride[k] = (*strides[k])[rank - 1];
+    bool unit_inner = true;  // every operand's last dim is contiguous: the usual case
+    for (std::size_t k = 0; k < N; ++k) {
+        inner_stride[k] = (*strides[k])[rank - 1];
+        unit_inner = unit_inner && inner_stride[k] == 1;
+    }
 
     std::vector<int64_t> index(rank, 0);
     for (int64_t done = 0; done < total; done += inner) {
-        std::array<int64_t, N> offsets = row_start;
-        for (int64_t i = 0; i < inner; ++i) {
-            f(offsets);
-            for (std::size_t k = 0; k < N; ++k) offsets[k] += inner_stride[k];
+        if (unit_inner) {
+            // offsets computed from i alone: the compiler sees consecutive elements and vectorises
+            for (int64_t i = 0; i < inner; ++i) {
+                std::array<int64_t, N> offsets;
+                for (std::size_t k = 0; k < N; ++k) offsets[k] = row_start[k] + i;
+                f(offsets);
+            }
+        } else {
+            std::array<int64_t, N> offsets = row_start;
+            for (int64_t i = 0; i < inner; ++i) {
+                f(offsets);
+                for (std::size_t k = 0; k < N; ++k) offsets[k] += inner_stride[k];
+            }
         }
         // Advance the outer dims like an odometer.
         for (std::size_t d = rank - 1; d-- > 0;) {

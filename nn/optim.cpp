@@ -6,7 +6,9 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
+#include <numeric>
 
 #include "core/autograd.hpp"
 #include "core/check.hpp"
@@ -172,23 +174,58 @@ AdamW::AdamW(std::vector<Tensor> params, const AdamWOptions& options)
 
 // --- gradient clipping ---
 
+namespace {
+
+// In double, over 8 running sums: independent additions that pipeline (one sum would wait on
+// each addition in turn) and keep float32's rounding out of the total.
+double sum_of_squares(const Tensor& x) {
+    return dispatch_floating(x.dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        const T* v = x.data<T>();
+        const int64_t n = x.numel();
+        std::array<double, 8> sums{};
+        int64_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            for (int64_t k = 0; k < 8; ++k) sums[k] += static_cast<double>(v[i + k]) * v[i + k];
+        }
+        for (; i < n; ++i) sums[0] += static_cast<double>(v[i]) * v[i];
+        return std::accumulate(sums.begin(), sums.end(), 0.0);
+    });
+}
+
+void scale_in_place(const Tensor& g, double scale) {
+    if (!g.is_contiguous()) {
+        copy_(g, g * scale);
+        return;
+    }
+    g.bump_version();
+    dispatch_floating(g.dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        T* v = g.data<T>();
+        const T factor = static_cast<T>(scale);
+        const int64_t n = g.numel();
+        for (int64_t i = 0; i < n; ++i) v[i] *= factor;
+    });
+}
+
+}  // namespace
+
 double clip_grad_norm(const std::vector<Tensor>& params, double max_norm) {
     // A negative bound would flip every gradient's sign; NaN would silently skip the clipping.
     if (!(max_norm >= 0)) {
         throw Error(fmt::format("clip_grad_norm: max_norm must be >= 0, got {}", max_norm));
     }
     NoGradGuard no_grad;
-    double squares = 0;  // the sum of every gradient element squared
+    std::vector<Tensor> grads;
     for (const Tensor& p : params) {
-        if (!p.defined() || !p.grad().defined()) continue;
-        for (double g : p.grad().to_vector()) squares += g * g;
+        if (p.defined() && p.grad().defined()) grads.push_back(p.grad());
     }
+    double squares = 0;  // the sum of every gradient element squared
+    for (const Tensor& g : grads) squares += sum_of_squares(g.contiguous());
     const double total = std::sqrt(squares);
     const double scale = max_norm / (total + 1e-6);
     if (scale < 1) {
-        for (const Tensor& p : params) {
-            if (p.defined() && p.grad().defined()) copy_(p.grad(), p.grad() * scale);  // in place
-        }
+        for (const Tensor& g : grads) scale_in_place(g, scale);
     }
     return total;
 }
