@@ -6,6 +6,10 @@
 
 namespace glimpse::nn {
 
+void Module::add_child(std::string name, std::shared_ptr<Module> module) {
+    children_.emplace_back(std::move(name), std::move(module));
+}
+
 Tensor Module::register_parameter(std::string name, Tensor value) {
     for (const NamedTensor& existing : parameters_) {
         if (existing.first == name) {

@@ -51,11 +51,14 @@ class Module {
     Tensor register_parameter(std::string name, Tensor value);
     template <typename M>
     std::shared_ptr<M> register_module(std::string name, std::shared_ptr<M> module) {
-        children_.emplace_back(std::move(name), module);
+        add_child(std::move(name), module);
         return module;
     }
 
   private:
+    // Out of line: inlined into every module's constructor, GCC 12 warned falsely about the
+    // string's move (-Warray-bounds) when the standard headers came precompiled.
+    void add_child(std::string name, std::shared_ptr<Module> module);
     void collect_parameters(const std::string& prefix, std::vector<NamedTensor>& out) const;
     void append_summary(const std::string& name, int depth, std::string& out) const;
 

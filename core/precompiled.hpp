@@ -1,0 +1,24 @@
+// Not for including: the Makefile precompiles this header and gives it to every unit of the fast
+// build (-include), so the standard library and fmt are parsed once rather than in each of two
+// hundred units. Each unit still includes what it uses: the sanitizer and debug builds have no
+// precompiled header and prove it. Listed: what at least eight units include.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <numeric>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
