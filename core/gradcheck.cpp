@@ -115,16 +115,6 @@ Gradient numeric_gradient(const Function& f, const std::vector<Tensor>& leaves, 
     return gradient;
 }
 
-// The multi-index of the flat row-major position `flat` in `shape`.
-Shape unravel(int64_t flat, const Shape& shape) {
-    Shape index(shape.size());
-    for (std::size_t d = shape.size(); d-- > 0;) {
-        index[d] = flat % shape[d];
-        flat /= shape[d];
-    }
-    return index;
-}
-
 // largest = max(largest, value), except that a NaN wins and stays, so that it gets reported.
 void keep_largest(double& largest, double value) {
     if (std::isnan(value) || value > largest) largest = value;

@@ -60,4 +60,13 @@ int64_t normalize_dim(const char* op, int64_t dim, int64_t rank) {
     return dim < 0 ? dim + std::max<int64_t>(rank, 1) : dim;
 }
 
+Shape unravel(int64_t flat, const Shape& shape) {
+    Shape index(shape.size());
+    for (std::size_t d = shape.size(); d-- > 0;) {
+        index[d] = flat % shape[d];
+        flat /= shape[d];
+    }
+    return index;
+}
+
 }  // namespace glimpse

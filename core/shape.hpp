@@ -11,8 +11,9 @@ using Shape = std::vector<int64_t>;    // extents, outermost first: [B, S, H]
 using Strides = std::vector<int64_t>;  // elements to skip per step along each dim
 
 int64_t numel(const Shape& shape);
-Strides contiguous_strides(const Shape& shape);  // row-major: the last dim moves fastest
-std::string shape_str(const Shape& shape);       // "[3, 4]"
+Strides contiguous_strides(const Shape& shape);   // row-major: the last dim moves fastest
+std::string shape_str(const Shape& shape);        // "[3, 4]"
+Shape unravel(int64_t flat, const Shape& shape);  // the multi-index of row-major position `flat`
 
 // NumPy broadcasting: align from the right; each pair of extents is equal or one of them is 1.
 // Returns false (leaving out untouched) when the shapes do not broadcast.

@@ -24,16 +24,6 @@ bool is_not_implemented(std::string_view message) {
     return message.find("not implemented") != std::string_view::npos;
 }
 
-// The multi-index of row-major position `flat` in `shape`.
-Shape unravel(int64_t flat, const Shape& shape) {
-    Shape index(shape.size());
-    for (std::size_t d = shape.size(); d-- > 0;) {
-        index[d] = flat % shape[d];
-        flat /= shape[d];
-    }
-    return index;
-}
-
 // Tensors this small are printed whole in a failure: a student sees the pattern of the mistake.
 constexpr int64_t kPrintWhole = 16;
 
@@ -130,11 +120,11 @@ void expect_close(const std::string& what, const Tensor& actual, const Tensor& e
         }
     }
     if (worst <= 1) return;
-    std::string message =
-        fmt::format("{}: largest difference {:.3g} at {}: expected {:.6g}, got {:.6g}", what,
-                    std::abs(a[worst_at] - e[worst_at]),
-                    glimpse::shape_str(unravel(static_cast<int64_t>(worst_at), expected.shape())),
-                    e[worst_at], a[worst_at]);
+    std::string message = fmt::format(
+        "{}: largest difference {:.3g} at {}: expected {:.6g}, got {:.6g}", what,
+        std::abs(a[worst_at] - e[worst_at]),
+        glimpse::shape_str(glimpse::unravel(static_cast<int64_t>(worst_at), expected.shape())),
+        e[worst_at], a[worst_at]);
     if (expected.numel() <= kPrintWhole) {
         message += fmt::format("\nexpected {}\ngot      {}", expected.detach(), actual.detach());
     }
