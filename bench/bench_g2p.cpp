@@ -70,10 +70,11 @@ int main() {
     Seq2Seq model({.source_vocab = letters.size(),
                    .target_vocab = phones.size(),
                    .embedding_size = 64,
-                   .hidden_size = 128,
+                   .hidden_size = 256,
                    .bidirectional = true,
                    .attention = AttentionKind::Bahdanau,
-                   .scorer = "bahdanau"});
+                   .scorer = "bahdanau",
+                   .dropout = 0.3});
     const std::vector<Batch> batches =
         make_batches(split.train, letters, phones, {.batch_size = 64, .seed = 13});
     const double cpu_start = cpu_seconds();

@@ -41,7 +41,7 @@ class EntryReader {
     }
 
   private:
-    // ((p h ...) stress): appends the phones, upper-cased, to `phones`.
+    // ((p h ...) stress): appends the phones, upper-cased, to `phones`; the stress is dropped.
     void read_syllable(std::string& phones) {
         expect('(');
         expect('(');
@@ -51,6 +51,7 @@ class EntryReader {
             if (!is_lower_word(phone)) fail("a phone of letters a-z");
             std::transform(phone.begin(), phone.end(), phone.begin(),
                            [](char c) { return static_cast<char>(std::toupper(c)); });
+            if (phone == "AX") phone = "AH";  // the schwa, AH0 in CMUdict 0.7b (see the header)
             phones += (phones.empty() ? "" : " ") + phone;
         }
         expect(')');

@@ -6,8 +6,9 @@
 //     ("advertise" nil (((ae d) 1) ((v er) 0) ((t ay z) 1)))
 // which becomes  advertise<TAB>AE D V ER T AY Z  :
 // - stress is removed and the syllable structure dropped: the target is the phones alone,
-//   upper-cased as in CMUdict's ARPAbet (Festival's version writes an unstressed schwa as AX,
-//   which CMUdict 0.7b writes AH0: 40 phones here, not 39);
+//   upper-cased as in CMUdict's ARPAbet. Festival's version writes the unstressed schwa as a
+//   phone of its own, AX, where CMUdict 0.7b writes AH0; with stress removed, as the published
+//   results remove it, that is AH. So AX becomes AH, and the phones are 0.7b's 39;
 // - only plain lowercase words (letters a-z) are kept; the few with capitals ("AWOL", "dOrsay")
 //   are skipped and listed;
 // - a word with several pronunciations (entries for different parts of speech) keeps each

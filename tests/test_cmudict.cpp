@@ -40,6 +40,16 @@ TEST_CASE("cmudict: Festival entries become word and phones, stress and syllable
           "advertise\tAE D V ER T AY Z\naase\tAA S\nphlegm\tF L EH M\n");
 }
 
+TEST_CASE("cmudict: Festival's schwa AX becomes AH, as stress-free CMUdict 0.7b writes it") {
+    const std::string text =
+        "(\"about\" nil (((ax) 0) ((b aw t) 1)))\n"
+        "(\"but\" nil (((b ah t) 1)))\n"
+        "(\"the\" dt (((dh ax) 0)))\n"
+        "(\"the\" n (((dh ah) 1)))\n";  // the same phones once the schwa is AH: kept once
+    CHECK(as_lines(parse_festival_lexicon(text, "t").pronunciations) ==
+          std::vector<std::string>{"about|AH B AW T", "but|B AH T", "the|DH AH"});
+}
+
 TEST_CASE("cmudict: every different pronunciation of a word is kept, a repeated one once") {
     const std::string text =
         "(\"a\" dt (((ax) 0)))\n"
@@ -48,7 +58,7 @@ TEST_CASE("cmudict: every different pronunciation of a word is kept, a repeated 
         "(\"ab\" nil (((ae b) 1)))\n"
         "(\"a\" v (((aa) 1)))\n";
     CHECK(as_lines(parse_festival_lexicon(text, "t").pronunciations) ==
-          std::vector<std::string>{"a|AX", "a|EY", "ab|AE B", "a|AA"});
+          std::vector<std::string>{"a|AH", "a|EY", "ab|AE B", "a|AA"});
 }
 
 TEST_CASE("cmudict: entries that are not plain lowercase words are skipped and listed") {
