@@ -197,13 +197,16 @@ demo-check: $(BUILD)/tutorials/$(DEMO)
 
 # bench_g2p measures accuracy per minute of training as tutorial 13 trains, waiting passively
 # (spinning, it ran 15x fewer steps in five minutes on the shared machine).
-# PyTorch's reference figures need Debian's python3-torch, and python3-threadpoolctl to set
-# OpenBLAS's threads; make bench installs them like the other dependencies.
+# PyTorch's reference figures need Debian's python3-torch, libopenblas0-pthread (without it
+# torch's products fall back to the reference BLAS, as no user's would), and
+# python3-threadpoolctl to set OpenBLAS's threads; make bench installs them like the other
+# dependencies.
 BENCH_DEPS_OK  := $(BUILD)/.bench-deps-ok
-BENCH_PACKAGES := python3-torch python3-threadpoolctl
+BENCH_PACKAGES := python3-torch libopenblas0-pthread python3-threadpoolctl
 $(BENCH_DEPS_OK):
 	@mkdir -p $(BUILD)
-	@/usr/bin/python3 -c 'import torch, threadpoolctl' 2>/dev/null || sh .ci/apt_install $(BENCH_PACKAGES)
+	@{ /usr/bin/python3 -c 'import torch, threadpoolctl' && dpkg -s libopenblas0-pthread; } \
+	  >/dev/null 2>&1 || sh .ci/apt_install $(BENCH_PACKAGES)
 	@touch $@
 
 bench: $(BENCH_BINS) | $(BENCH_DEPS_OK)
