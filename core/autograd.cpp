@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <array>
 
+#include "core/check.hpp"
 #include "core/error.hpp"
+#include "core/gemm.hpp"
 #include "core/ops.hpp"
 #include "core/strided_loop.hpp"
 
@@ -102,6 +104,86 @@ void accumulate_into_leaf(TensorImpl& leaf, const Tensor& grad) {
     }
 }
 
+// A gradient a^T @ b that a backward function handed to the engine (gradient_as_product).
+struct Product {
+    Tensor a;  // [R, M]
+    Tensor b;  // [R, N]
+};
+using HandedOver = std::vector<std::pair<std::size_t, Product>>;  // (input, its product)
+
+// Where gradient_as_product puts products: the list of the backward function that is running.
+thread_local HandedOver* handed_over = nullptr;
+
+// RAII: collects the products of one backward function into `list` while it lives.
+class CollectProducts {
+  public:
+    explicit CollectProducts(HandedOver& list) : previous_(handed_over) { handed_over = &list; }
+    ~CollectProducts() { handed_over = previous_; }
+    CollectProducts(const CollectProducts&) = delete;
+    CollectProducts& operator=(const CollectProducts&) = delete;
+
+  private:
+    HandedOver* previous_;
+};
+
+// The products kept for one leaf during a pass, summed into its .grad at the end.
+struct LeafProducts {
+    std::shared_ptr<TensorImpl> leaf;
+    std::vector<Product> products;
+};
+using PendingProducts = std::vector<LeafProducts>;  // in the order the leaves were reached
+
+void keep_for_leaf(PendingProducts& pending, const std::shared_ptr<TensorImpl>& leaf,
+                   Product product) {
+    auto kept = std::find_if(pending.begin(), pending.end(),
+                             [&](const LeafProducts& p) { return p.leaf == leaf; });
+    if (kept == pending.end()) kept = pending.insert(pending.end(), LeafProducts{leaf, {}});
+    kept->products.push_back(std::move(product));
+}
+
+// The sum of a_i^T @ b_i over a leaf's products as one GEMM, A [sum R_i, M]^T @ B [sum R_i, N]
+// with the rows of every product stacked, added into the leaf's .grad (in place when nothing
+// else shares it).
+void sum_products_into_leaf(const LeafProducts& pending) {
+    std::vector<Tensor> as, bs;
+    for (const Product& product : pending.products) {
+        as.push_back(product.a);
+        bs.push_back(product.b);
+    }
+    const Tensor a = as.size() == 1 ? as[0].contiguous() : cat(as, 0);  // [R, M]
+    const Tensor b = bs.size() == 1 ? bs[0].contiguous() : cat(bs, 0);  // [R, N]
+    const int64_t rows = a.size(0), m = a.size(1), n = b.size(1);
+    TensorImpl& leaf = *pending.leaf;
+    const bool in_place =
+        leaf.grad.defined() && owned_alone(leaf.grad) && leaf.grad.dtype() == a.dtype();
+    Tensor sum = in_place ? leaf.grad : empty({m, n}, a.dtype());  // [M, N]
+    dispatch_floating(a.dtype(), [&](auto zero) {
+        using T = decltype(zero);
+        kernels::gemm<T>(true, false, m, n, rows, a.data<T>(), m, b.data<T>(), n, sum.data<T>(), n,
+                         in_place);
+    });
+    if (!in_place) accumulate_into_leaf(leaf, sum);
+}
+
+// Checks a product handed over for input `i` against what the input's gradient must be.
+void check_product(const Node& node, std::size_t i, const Product& product) {
+    if (i >= node.edges.size()) {
+        throw Error(
+            fmt::format("backward of '{}': gradient_as_product for input {}, but the op "
+                        "has {} inputs",
+                        node.op, i, node.edges.size()));
+    }
+    const Edge& edge = node.edges[i];
+    const Shape shape{product.a.size(1), product.b.size(1)};
+    if (edge.needs_grad() && (shape != edge.shape || product.a.dtype() != edge.dtype)) {
+        throw Error(
+            fmt::format("backward of '{}': gradient_as_product for input {} makes {} {}, "
+                        "the input is {} {}",
+                        node.op, i, shape_str(shape), dtype_name(product.a.dtype()),
+                        shape_str(edge.shape), dtype_name(edge.dtype)));
+    }
+}
+
 // The gradient that `node` sends to input `i`, summed back to the input's shape if the op
 // broadcast it: the one shared step that undoes broadcasting for every op.
 Tensor gradient_for_input(const Node& node, std::size_t i, const Tensor& grad) {
@@ -160,7 +242,7 @@ class AnomalyOff {
 
 // Sends the gradient collected at `node` on to its inputs: into their nodes' grad_output, or
 // into the .grad of leaves.
-void backpropagate_node(Node& node, bool retain_graph) {
+void backpropagate_node(Node& node, bool retain_graph, PendingProducts& pending) {
     if (!node.grad_output.defined()) return;  // no gradient flowed to this node
     const Tensor grad_output = std::move(node.grad_output);
     node.grad_output = Tensor();
@@ -168,15 +250,28 @@ void backpropagate_node(Node& node, bool retain_graph) {
     check_inputs_unchanged(node);
     const bool anomaly = is_anomaly_enabled();
     std::vector<Tensor> input_grads;
+    HandedOver products;
     {
         // The ops inside a backward are not checked one by one: the gradients they make are,
         // below, and the error names this node's op.
         const AnomalyOff off;
+        const CollectProducts collect(products);
         input_grads = node.backward(grad_output);
     }
     if (input_grads.size() != node.edges.size()) {
         throw Error(fmt::format("backward of '{}' returned {} gradients for {} inputs", node.op,
                                 input_grads.size(), node.edges.size()));
+    }
+    for (auto& [i, product] : products) {
+        check_product(node, i, product);
+        const Edge& edge = node.edges[i];
+        if (!edge.needs_grad()) continue;
+        if (edge.leaf && !anomaly) {
+            keep_for_leaf(pending, edge.leaf, std::move(product));
+            continue;
+        }
+        const Tensor grad = matmul(product.a.t(), product.b);
+        input_grads[i] = input_grads[i].defined() ? add(input_grads[i], grad) : grad;
     }
     for (std::size_t i = 0; i < input_grads.size(); ++i) {
         const Edge& edge = node.edges[i];
@@ -209,8 +304,10 @@ void run_backward(Node* root, const Tensor& root_grad, bool retain_graph) {
     }
     NoGradGuard no_grad;  // gradients are computed with ops, but not recorded
     root->grad_output = root_grad;
+    PendingProducts pending;
     try {
-        for (Node* node : order) backpropagate_node(*node, retain_graph);
+        for (Node* node : order) backpropagate_node(*node, retain_graph, pending);
+        for (const LeafProducts& leaf : pending) sum_products_into_leaf(leaf);
     } catch (...) {
         for (Node* node : order) node->grad_output = Tensor();  // no stale gradient for later
         throw;
@@ -225,6 +322,22 @@ Node::~Node() {
 
 TensorImpl::~TensorImpl() {
     release_iteratively(std::move(grad_fn));
+}
+
+void gradient_as_product(std::size_t input, const Tensor& a, const Tensor& b) {
+    if (handed_over == nullptr) {
+        throw Error(
+            "gradient_as_product: called outside a backward function (only a backward "
+            "that backward() is running may hand its gradient over as a product)");
+    }
+    if (a.dim() != 2 || b.dim() != 2 || a.size(0) != b.size(0) || a.dtype() != b.dtype() ||
+        !is_floating(a.dtype())) {
+        throw Error(
+            fmt::format("gradient_as_product: input {} wants a^T @ b with a [R, M] and b "
+                        "[R, N] of one floating dtype, got a {} and b {}",
+                        input, describe(a), describe(b)));
+    }
+    handed_over->emplace_back(input, Product{a, b});
 }
 
 bool grad_enabled() {

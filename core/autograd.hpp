@@ -57,6 +57,17 @@ struct Node {
     ~Node();  // see release_graph_iteratively in autograd.cpp
 };
 
+// For a backward function whose gradient for input `input` is a^T @ b, with a [R, M] and
+// b [R, N] (the input is [M, N]): a weight's gradient, summed over the rows of a batch or the
+// steps of a sequence. Called instead of returning that gradient (return it undefined); only
+// from inside a backward function, on the thread that runs backward().
+// When the input is a leaf (a parameter), the engine keeps the product and, at the end of the
+// pass, sums all the products that reached that leaf in one GEMM over their stacked rows: a
+// decoder's ten steps of [1024, 64] @ [64, 576] become one [1024, 640] @ [640, 576], without
+// nine partial sums of [1024, 576]. Otherwise (an input computed by an op, or anomaly mode,
+// which checks each gradient where it is made) the product is multiplied at once.
+void gradient_as_product(std::size_t input, const Tensor& a, const Tensor& b);
+
 // Gradient recording is on unless a NoGradGuard is alive on this thread.
 bool grad_enabled();
 

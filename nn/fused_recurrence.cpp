@@ -17,7 +17,8 @@
 //        dh_prev   = its direct part + d_gates_t @ W_hh
 //   then the weight gradients of all steps at once, as large GEMMs:
 //        dW_hh = d_gates^T @ h_prev    dW_ih = d_gates^T @ x    dx = d_gates @ W_ih
-//   and the biases' as column sums of d_gates.
+//   and the biases' as column sums of d_gates. dW_hh and dW_ih go to the engine as products
+//   (core/autograd.hpp, gradient_as_product), which sums those of a cell run step by step.
 // The directions are independent, so each runs on its own core.
 //
 // The op has one output (record() attaches one), so the results share one flat buffer,
@@ -257,17 +258,6 @@ void gemm_plus_bias(int64_t m, Rows<const T> a, WeightT<T> b, Rows<T> c, const T
     gemm_weight<T>(m, a, b, c, bias != nullptr);
 }
 
-// out[j] = sum over rows of m[row, j]: the gradient of a bias added to every row.
-template <typename T>
-void column_sums(const T* m, int64_t rows, int64_t cols, T* out) {
-    std::fill_n(out, cols, T(0));
-    for (int64_t b = 0; b < rows; ++b) {
-        const T* row = m + b * cols;
-#pragma omp simd
-        for (int64_t j = 0; j < cols; ++j) out[j] += row[j];
-    }
-}
-
 // --- forward ---
 
 // The input projection of every step at once, before the time loop:
@@ -402,26 +392,7 @@ struct DirectionGrads {
     Tensor d_hidden_gates;  // [B, T, G*H], when apart; else the same tensor as d_gates
     Tensor states;          // [5, B, H] scratch: StateGrads' h, c, h_prev, c_prev, h_row
     Tensor h0, c0;          // [B, H] views of the initial states' gradients [D, B, H]
-    Tensor w_ih, w_hh, b_ih, b_hh;
 };
-
-// The weights' gradients, all steps at once, from the gates' gradients of every step:
-// dW_hh = d(W_hh h)^T @ h_prev, dW_ih = d_gates^T @ x, and the biases' as column sums.
-template <typename T>
-void weight_gradients(const Direction<T>& dir, const T* d_gates, const T* d_hidden,
-                      const DirectionGrads& g) {
-    const int64_t rows = dir.sizes.batch * dir.sizes.steps;
-    const int64_t W = dir.sizes.width(), H = dir.sizes.hidden, I = dir.sizes.input;
-    if (g.w_hh.defined()) {  // [G*H, B*T] @ [B*T, H]
-        kernels::gemm<T>(true, false, W, H, rows, d_hidden, W, dir.h_prev.data, H, g.w_hh.data<T>(),
-                         H, false);
-    }
-    if (g.w_ih.defined()) {  // [G*H, B*T] @ [B*T, I]
-        kernels::gemm<T>(true, false, W, I, rows, d_gates, W, dir.x, I, g.w_ih.data<T>(), I, false);
-    }
-    if (g.b_ih.defined()) column_sums(d_gates, rows, W, g.b_ih.data<T>());
-    if (g.b_hh.defined()) column_sums(d_hidden, rows, W, g.b_hh.data<T>());
-}
 
 template <typename Kernel, typename T>
 void backward_direction(const Direction<T>& dir, const T* grad_result, const DirectionGrads& g) {
@@ -450,18 +421,16 @@ void backward_direction(const Direction<T>& dir, const T* grad_result, const Dir
     // d.h (and d.c) now hold the gradient of the initial state.
     if (g.h0.defined()) std::copy_n(d.h, B * H, g.h0.data<T>());
     if (g.c0.defined()) std::copy_n(d.c, B * H, g.c0.data<T>());
-    weight_gradients(dir, d_gates.data, d_hidden.data, g);
 }
 
 // Which inputs of the op want a gradient, in record() order: x, h0, c0, then per direction
 // weight_ih, weight_hh, bias_ih, bias_hh.
 constexpr std::size_t kWeightsFrom = 3;
 
-// Allocates one direction's gradients (see DirectionGrads) and puts the weights' ones in their
-// places of `grads`, the op's gradients in record() order.
+// Allocates one direction's gradients (see DirectionGrads).
 template <typename Kernel>
 DirectionGrads direction_grads(const Layer& layer, int64_t d, const std::vector<bool>& wanted,
-                               Grads& grads) {
+                               const Grads& grads) {
     const Sizes& n = layer.sizes;
     const DType dtype = layer.x.dtype();
     DirectionGrads dg;
@@ -470,15 +439,26 @@ DirectionGrads direction_grads(const Layer& layer, int64_t d, const std::vector<
     dg.states = empty({5, n.batch, n.hidden}, dtype);
     if (wanted[1]) dg.h0 = grads[1].select(0, d);
     if (wanted[2]) dg.c0 = grads[2].select(0, d);
-    const CellWeights& w = layer.weights[d];
-    const std::size_t first = kWeightsFrom + 4 * d;
-    Tensor* weight_grads[] = {&dg.w_ih, &dg.w_hh, &dg.b_ih, &dg.b_hh};
-    const Tensor* weights[] = {&w.weight_ih, &w.weight_hh, &w.bias_ih, &w.bias_hh};
-    for (std::size_t k = 0; k < 4; ++k) {
-        if (wanted[first + k]) *weight_grads[k] = empty(weights[k]->shape(), dtype);
-        grads[first + k] = *weight_grads[k];
-    }
     return dg;
+}
+
+// Direction d's weight gradients, from the gates' gradients of every step:
+// dW_ih = d_gates^T @ x and dW_hh = d(W_hh h)^T @ h_prev, handed to the engine as products
+// (gradient_as_product), so that a cell run once per step of a decoder has its steps' products
+// summed in one GEMM; the biases' as sums over the rows. Each into its place in `grads`.
+void weight_gradients(const Layer& layer, int64_t d, const DirectionGrads& dg,
+                      const std::vector<bool>& wanted, Grads& grads) {
+    const Sizes& n = layer.sizes;
+    const int64_t rows = n.batch * n.steps;
+    const Tensor d_gates = dg.d_gates.view({rows, n.width()});           // [B*T, G*H]
+    const Tensor d_hidden = dg.d_hidden_gates.view({rows, n.width()});   // [B*T, G*H]
+    const Tensor x = layer.x.view({rows, n.input});                      // [B*T, I]
+    const Tensor h_prev = layer.saved[d].h_prev.view({rows, n.hidden});  // [B*T, H]
+    const std::size_t first = kWeightsFrom + 4 * d;  // weight_ih, weight_hh, bias_ih, bias_hh
+    if (wanted[first]) gradient_as_product(first, d_gates, x);
+    if (wanted[first + 1]) gradient_as_product(first + 1, d_hidden, h_prev);
+    if (wanted[first + 2]) grads[first + 2] = sum(d_gates, {0});
+    if (wanted[first + 3]) grads[first + 3] = sum(d_hidden, {0});
 }
 
 template <typename Kernel, typename T>
@@ -498,6 +478,9 @@ Grads backward_layer(const Layer& layer, const Tensor& grad_result,
     for_each_direction(n, [&](int64_t d) {
         backward_direction<Kernel, T>(direction_view<T>(layer, d), g.data<T>(), directions[d]);
     });
+    for (int64_t d = 0; d < n.directions; ++d) {
+        weight_gradients(layer, d, directions[d], wanted, grads);
+    }
     // dx [B*T, I] = sum over directions of d_gates [B*T, G*H] @ W_ih [G*H, I]
     if (wanted[0]) {
         grads[0] = empty(layer.x.shape(), dtype);

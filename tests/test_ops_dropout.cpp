@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "core/error.hpp"
@@ -40,10 +41,16 @@ TEST_CASE("dropout: the mask is the global generator's, so a seed reproduces it"
     const std::vector<double> first = dropout(x, 0.5).to_vector();
     manual_seed(3);
     CHECK(dropout(x, 0.5).to_vector() == first);
-    // The mask is bernoulli(1 - p) from the same stream, scaled.
+    // Each 64-bit draw of the same stream decides two elements: element i is kept when the
+    // 32-bit half (i % 2) of draw i / 2 is below (1 - p) 2^32.
     manual_seed(3);
-    const std::vector<double> keep = bernoulli({2, 3}, 0.5).to_vector();
-    for (std::size_t i = 0; i < keep.size(); ++i) CHECK(first[i] == keep[i] * (i + 1) * 2.0);
+    std::vector<uint64_t> draws;
+    for (int i = 0; i < 3; ++i) draws.push_back(default_generator().bits());
+    for (std::size_t i = 0; i < first.size(); ++i) {
+        const uint64_t half = (draws[i / 2] >> (32 * (i % 2))) & 0xffffffffU;
+        const double kept = half < (uint64_t{1} << 31) ? 1.0 : 0.0;
+        CHECK(first[i] == kept * static_cast<double>(i + 1) * 2.0);
+    }
 }
 
 TEST_CASE("dropout: reads non-contiguous input in row-major order") {
