@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/gemm.hpp"
 #include "core/ops.hpp"
+#include "core/packed_weights.hpp"
 #include "core/strided_loop.hpp"
 
 namespace glimpse {
@@ -302,7 +303,8 @@ void run_backward(Node* root, const Tensor& root_grad, bool retain_graph) {
                 node->op));
         }
     }
-    NoGradGuard no_grad;  // gradients are computed with ops, but not recorded
+    NoGradGuard no_grad;          // gradients are computed with ops, but not recorded
+    const WeightPacking packing;  // no weight changes during the pass: each is packed once
     root->grad_output = root_grad;
     PendingProducts pending;
     try {

@@ -107,11 +107,22 @@ struct Matrix {
     Vector<T> column(int64_t j) const { return {data + j * col_stride, row_stride}; }
 };
 
-// The whole problem: C[m, n] (+)= A[m, k] @ B[k, n], transposes already folded into A and B.
+// A PackedMatrix seen from one of its columns on: what a stripe of C's columns multiplies with.
 template <typename T>
+struct PackedColumns {
+    const PackedMatrix<T>* packed;
+    int64_t first_column;
+
+    // As Matrix::block; a packed B is only ever cut by columns (the row is always 0).
+    PackedColumns block(int64_t, int64_t col) const { return {packed, first_column + col}; }
+};
+
+// The whole problem: C[m, n] (+)= A[m, k] @ B[k, n], transposes already folded into A and B.
+// B is a Matrix, or PackedColumns for a B packed beforehand.
+template <typename T, typename B = Matrix<T>>
 struct Product {
     Matrix<T> a;
-    Matrix<T> b;
+    B b;
     T* c;
     int64_t ldc;
     int64_t m, n, k;
@@ -188,8 +199,10 @@ void multiply_matrix_vector(Matrix<T> m, Vector<T> x, T* y, int64_t y_stride, in
 
 // ---- The packed, blocked product ------------------------------------------------------------
 
+// Packed blocks are aligned to 64 bytes: one cache line, one vector register.
+constexpr std::align_val_t kAlignment{64};
+
 // A per-thread buffer for packed blocks that only grows, so that repeated calls never allocate.
-// Aligned to 64 bytes: one cache line, one vector register.
 template <typename T>
 class Scratch {
   public:
@@ -202,7 +215,6 @@ class Scratch {
     }
 
   private:
-    static constexpr std::align_val_t kAlignment{64};
     struct AlignedDelete {
         void operator()(T* p) const { ::operator delete(p, kAlignment); }
     };
@@ -332,6 +344,22 @@ void multiply_packed(ASliver<T> a, const T* b_panel, int64_t mc, int64_t nc, int
     }
 }
 
+// The panel B[pc:+kc, jc:+nc] as the micro-kernel reads it: packed now into a per-thread
+// buffer that only grows...
+template <typename T>
+const T* b_panel(Matrix<T> b, int64_t jc, int64_t pc, int64_t nc, int64_t kc) {
+    thread_local Scratch<T> buffer;
+    T* panel = buffer.reserve(KC * round_up(nc, NR<T>));
+    pack_slivers<NR<T>>(b.block(pc, jc).transposed(), nc, kc, panel);
+    return panel;
+}
+
+// ... or where it was packed beforehand.
+template <typename T>
+const T* b_panel(PackedColumns<T> b, int64_t jc, int64_t pc, int64_t, int64_t) {
+    return b.packed->panel(pc, b.first_column + jc);
+}
+
 // The cache-blocked product on the calling thread (the loop nest of the header comment).
 //
 // An A whose rows are contiguous (the usual x @ W^T, with x [B, in]) is not packed when C is
@@ -343,11 +371,12 @@ void multiply_packed(ASliver<T> a, const T* b_panel, int64_t mc, int64_t nc, int
 // than kInPlaceMaxRowBytes (2 KiB) apart would fall in the same few sets of L1 and evict one
 // another, so long rows are packed too. Only the MR-ragged last rows are packed, so that the
 // micro-kernel never reads past A.
-template <typename T>
-void multiply_blocked(const Product<T>& p) {
-    thread_local Scratch<T> a_buffer, b_buffer;
+//
+// B's panels come from b_panel: packed in each call, or once beforehand (PackedMatrix).
+template <typename T, typename B>
+void multiply_blocked(const Product<T, B>& p) {
+    thread_local Scratch<T> a_buffer;
     T* a_block = a_buffer.reserve(MC * KC);
-    T* b_panel = b_buffer.reserve(KC * round_up(std::min(NC, p.n), NR<T>));
     const bool a_in_place = p.a.col_stride == 1 && p.n <= kInPlaceMaxColumns<T> &&
                             p.a.row_stride * static_cast<int64_t>(sizeof(T)) <= kInPlaceMaxRowBytes;
 
@@ -355,7 +384,7 @@ void multiply_blocked(const Product<T>& p) {
         const int64_t nc = std::min(NC, p.n - jc);
         for (int64_t pc = 0; pc < p.k; pc += KC) {
             const int64_t kc = std::min(KC, p.k - pc);
-            pack_slivers<NR<T>>(p.b.block(pc, jc).transposed(), nc, kc, b_panel);
+            const T* panel = b_panel(p.b, jc, pc, nc, kc);
             // Only the first slice of k may overwrite C; the later ones add to it.
             const bool accumulate = p.accumulate || pc > 0;
             for (int64_t ic = 0; ic < p.m; ic += MC) {
@@ -364,11 +393,11 @@ void multiply_blocked(const Product<T>& p) {
                 T* c_block = p.c + ic * p.ldc + jc;
                 if (whole > 0) {
                     const ASliver<T> a = ASliver<T>::in_place(&p.a(ic, pc), p.a.row_stride);
-                    multiply_packed(a, b_panel, whole, nc, kc, c_block, p.ldc, accumulate);
+                    multiply_packed(a, panel, whole, nc, kc, c_block, p.ldc, accumulate);
                 }
                 if (whole < mc) {
                     pack_slivers<MR>(p.a.block(ic + whole, pc), mc - whole, kc, a_block);
-                    multiply_packed(ASliver<T>::packed(a_block), b_panel, mc - whole, nc, kc,
+                    multiply_packed(ASliver<T>::packed(a_block), panel, mc - whole, nc, kc,
                                     c_block + whole * p.ldc, p.ldc, accumulate);
                 }
             }
@@ -378,8 +407,8 @@ void multiply_blocked(const Product<T>& p) {
 
 // Cuts C into one stripe per core, across its longer side, and multiplies the stripes in
 // parallel. Stripe widths are multiples of the tile, so that no tile is split between cores.
-template <typename T>
-void multiply_on_all_cores(const Product<T>& p) {
+template <typename T, typename B>
+void multiply_on_all_cores(const Product<T, B>& p) {
     const int threads = omp_get_max_threads();
     const bool by_rows = p.m >= p.n;
     const int64_t length = by_rows ? p.m : p.n;
@@ -423,6 +452,58 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
     }
 }
 
+template <typename T>
+PackedMatrix<T>::PackedMatrix(bool trans_b, int64_t k, int64_t n, const T* b, int64_t ldb)
+    : k_(k), n_(n), padded_n_(round_up(n, NR<T>)) {
+    data_.reset(static_cast<T*>(::operator new(k* padded_n_ * sizeof(T), kAlignment)));
+    const Matrix<T> stored{b, ldb, 1};
+    const Matrix<T> op_b = trans_b ? stored.transposed() : stored;
+    // Block after block of k, each as multiply_blocked packs one panel: slivers of NR columns,
+    // kc x NR each, so block pc starts pc * padded_n_ values in.
+    for (int64_t pc = 0; pc < k; pc += KC) {
+        pack_slivers<NR<T>>(op_b.block(pc, 0).transposed(), n, std::min(KC, k - pc),
+                            data_.get() + pc * padded_n_);
+    }
+}
+
+template <typename T>
+const T* PackedMatrix<T>::panel(int64_t pc, int64_t column) const {
+    return data_.get() + pc * padded_n_ + column * std::min(KC, k_ - pc);
+}
+
+template <typename T>
+void PackedMatrix<T>::AlignedDelete::operator()(T* p) const {
+    ::operator delete(p, kAlignment);
+}
+
+template <typename T>
+void gemm(bool trans_a, int64_t m, const T* a, int64_t lda, const PackedMatrix<T>& b, T* c,
+          int64_t ldc, bool accumulate) {
+    const int64_t n = b.cols(), k = b.rows();
+    if (m == 0 || n == 0) return;
+    if (k == 0) {  // no product to add: C = 0, or as it was
+        if (!accumulate) {
+            for (int64_t i = 0; i < m; ++i) std::fill_n(c + i * ldc, n, T(0));
+        }
+        return;
+    }
+    const Matrix<T> stored_a{a, lda, 1};
+    const Product<T, PackedColumns<T>> p{
+        trans_a ? stored_a.transposed() : stored_a, {&b, 0}, c, ldc, m, n, k, accumulate};
+    const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+    if (work < kParallelMinWork) {
+        multiply_blocked(p);
+    } else {
+        multiply_on_all_cores(p);
+    }
+}
+
+template class PackedMatrix<float>;
+template class PackedMatrix<double>;
+template void gemm<float>(bool, int64_t, const float*, int64_t, const PackedMatrix<float>&, float*,
+                          int64_t, bool);
+template void gemm<double>(bool, int64_t, const double*, int64_t, const PackedMatrix<double>&,
+                           double*, int64_t, bool);
 template void gemm<float>(bool, bool, int64_t, int64_t, int64_t, const float*, int64_t,
                           const float*, int64_t, float*, int64_t, bool);
 template void gemm<double>(bool, bool, int64_t, int64_t, int64_t, const double*, int64_t,

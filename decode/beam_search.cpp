@@ -7,6 +7,7 @@
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
+#include "core/packed_weights.hpp"
 #include "decode/model_step.hpp"
 
 namespace glimpse::decode {
@@ -152,6 +153,7 @@ class BeamSearch {
 std::vector<NBestList> beam_search(StepModel& model, const BeamSearchOptions& options) {
     check_beam_options(options);
     NoGradGuard no_grad;
+    const WeightPacking packing;  // the model's weights, packed once for every step
     return BeamSearch(model, options).run();
 }
 

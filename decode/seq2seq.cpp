@@ -13,6 +13,7 @@
 #include "core/check.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
+#include "core/packed_weights.hpp"
 #include "decode/decoder_luong.hpp"
 #include "decode/decoder_plain.hpp"
 
@@ -269,6 +270,7 @@ Tensor Seq2Seq::decode_target(const Batch& batch, double teacher_forcing_ratio,
         throw Error(fmt::format("Seq2Seq::loss: teacher_forcing_ratio must be in [0, 1], got {}",
                                 teacher_forcing_ratio));
     }
+    const WeightPacking packing;  // the weights, packed once for every step
     const EncoderOutput encoded = encoder_->forward(batch.source, batch.source_lengths);
     const attention::PreparedSource source = decoder_->prepare(encoded);
     DecoderState state = decoder_->initial_state(encoded);

@@ -4,6 +4,7 @@
 
 #include "core/autograd.hpp"
 #include "core/error.hpp"
+#include "core/packed_weights.hpp"
 #include "decode/model_step.hpp"
 
 namespace glimpse::decode {
@@ -12,6 +13,7 @@ std::vector<Hypothesis> decode_token_by_token(const char* search, StepModel& mod
                                               const DecodeOptions& options,
                                               const TokenChooser& choose) {
     NoGradGuard no_grad;
+    const WeightPacking packing;  // the model's weights, packed once for every step
     const std::vector<int64_t> max_length = max_lengths(search, model, options);
     const int64_t batch = model.batch_size();
     std::vector<Hypothesis> results(static_cast<std::size_t>(batch));

@@ -31,11 +31,13 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <utility>
 
 #include "core/autograd.hpp"
 #include "core/gemm.hpp"
 #include "core/ops.hpp"
+#include "core/packed_weights.hpp"
 #include "nn/gru_fused.hpp"
 #include "nn/lstm_fused.hpp"
 #include "nn/rnn_fused.hpp"
@@ -104,11 +106,6 @@ struct Layer {
     Tensor h0;                     // [D, B, H]
     Tensor c0;                     // [D, B, H] (LSTM)
     std::vector<CellWeights> weights;
-    // W_ih^T [I, G*H] and W_hh^T [H, G*H] of each direction, stored once per call when the
-    // sequence has more than one step: the GEMMs of the forward pass then read them row by row,
-    // which packs much faster than W's columns. A single step (a cell) reads W itself instead:
-    // there, copying the transposes would cost more than the GEMMs save.
-    std::vector<Tensor> w_ih_t, w_hh_t;
     std::vector<Saved> saved;
     Tensor result;  // [ output | h_n | c_n ], see the top of the file
 };
@@ -147,10 +144,8 @@ struct Direction {
     int64_t index;  // 0: forward in time, 1: reverse
     const std::vector<int64_t>* lengths;
     const T* x;
-    const T* w_ih;    // [G*H, I]
-    const T* w_hh;    // [G*H, H]
-    const T* w_ih_t;  // [I, G*H], or null: then the GEMMs read w_ih transposed
-    const T* w_hh_t;  // [H, G*H], or null: then the GEMMs read w_hh transposed
+    const Tensor* w_ih;  // [G*H, I]
+    const Tensor* w_hh;  // [G*H, H]
     const T* b_ih;
     const T* b_hh;
     Steps<T> gates, hidden_gates, h_prev, c_prev;
@@ -189,10 +184,8 @@ Direction<T> direction_view(const Layer& layer, int64_t d) {
             d,
             &layer.lengths,
             layer.x.data<T>(),
-            w.weight_ih.data<T>(),
-            w.weight_hh.data<T>(),
-            data_or_null<T>(layer.w_ih_t[d]),
-            data_or_null<T>(layer.w_hh_t[d]),
+            &w.weight_ih,
+            &w.weight_hh,
             data_or_null<T>(w.bias_ih),
             data_or_null<T>(w.bias_hh),
             {saved.gates.data<T>(), n.steps, n.width()},
@@ -227,35 +220,52 @@ void copy_rows(Rows<const T> from, Rows<T> to, int64_t rows, int64_t cols) {
     for (int64_t b = 0; b < rows; ++b) std::copy_n(from.row(b), cols, to.row(b));
 }
 
-// A weight matrix as the forward GEMMs read it: W^T [k, n] when stored, else W [n, k] itself,
-// read transposed.
+// c [m, n] (+)= a [m, k] @ op(W), W a weight [rows, cols]: op(W) = W^T for the forward's
+// products (x W^T), W itself for the backward's (d_gates W). op(W) is packed once
+// (kernels::PackedMatrix) when other calls share the packed copy (a WeightPacking scope is open
+// on this thread: a decoder's cell, step after step) or the time loop multiplies by it at
+// several steps; else the GEMM reads W in place and packs as it goes.
 template <typename T>
-struct WeightT {
-    const T* w_t;  // [k, n], or null
-    const T* w;    // [n, k]
-    int64_t k, n;
-};
-
-// c [m, n] (+)= a [m, k] @ W^T, W^T [k, n] from `b`.
-template <typename T>
-void gemm_weight(int64_t m, Rows<const T> a, WeightT<T> b, Rows<T> c, bool accumulate) {
-    if (b.w_t != nullptr) {
-        kernels::gemm<T>(false, false, m, b.n, b.k, a.data, a.ld, b.w_t, b.n, c.data, c.ld,
-                         accumulate);
-    } else {
-        kernels::gemm<T>(false, true, m, b.n, b.k, a.data, a.ld, b.w, b.k, c.data, c.ld,
-                         accumulate);
+class WeightOperand {
+  public:
+    WeightOperand(const Tensor& w, bool transposed, int64_t uses)
+        : w_(w.data<T>()),
+          transposed_(transposed),
+          ld_(w.size(1)),
+          k_(transposed ? w.size(1) : w.size(0)),
+          n_(transposed ? w.size(0) : w.size(1)),
+          shared_(packed_weight<T>(w, transposed)) {
+        if (shared_ == nullptr && uses > 1) own_.emplace(transposed_, k_, n_, w_, ld_);
     }
-}
+    int64_t cols() const { return n_; }
+
+    void multiply(int64_t m, Rows<const T> a, Rows<T> c, bool accumulate) const {
+        const kernels::PackedMatrix<T>* packed = shared_ ? shared_ : own_ ? &*own_ : nullptr;
+        if (packed != nullptr) {
+            kernels::gemm<T>(false, m, a.data, a.ld, *packed, c.data, c.ld, accumulate);
+        } else {
+            kernels::gemm<T>(false, transposed_, m, n_, k_, a.data, a.ld, w_, ld_, c.data, c.ld,
+                             accumulate);
+        }
+    }
+
+  private:
+    const T* w_;
+    bool transposed_;
+    int64_t ld_, k_, n_;
+    const kernels::PackedMatrix<T>* shared_;       // the scope's copy, or null
+    std::optional<kernels::PackedMatrix<T>> own_;  // packed here for the time loop's steps
+};
 
 // c [m, n] = a [m, k] @ W^T + bias [n] (added to every row; none when null). Each row of c
 // starts as the bias and the GEMM adds the product to it: one pass over c instead of two.
 template <typename T>
-void gemm_plus_bias(int64_t m, Rows<const T> a, WeightT<T> b, Rows<T> c, const T* bias) {
+void multiply_plus_bias(int64_t m, Rows<const T> a, const WeightOperand<T>& w, Rows<T> c,
+                        const T* bias) {
     if (bias != nullptr) {
-        for (int64_t row = 0; row < m; ++row) std::copy_n(bias, b.n, c.row(row));
+        for (int64_t row = 0; row < m; ++row) std::copy_n(bias, w.cols(), c.row(row));
     }
-    gemm_weight<T>(m, a, b, c, bias != nullptr);
+    w.multiply(m, a, c, bias != nullptr);
 }
 
 // --- forward ---
@@ -273,8 +283,9 @@ void project_inputs(const Direction<T>& dir) {
             for (int64_t j = 0; j < W; ++j) bias[j] += dir.b_hh[j];
         }
     }
-    gemm_plus_bias<T>(n.batch * n.steps, {dir.x, n.input}, {dir.w_ih_t, dir.w_ih, n.input, W},
-                      {dir.gates.data, W}, bias.empty() ? nullptr : bias.data());
+    const WeightOperand<T> w_ih(*dir.w_ih, true, 1);
+    multiply_plus_bias<T>(n.batch * n.steps, {dir.x, n.input}, w_ih, {dir.gates.data, W},
+                          bias.empty() ? nullptr : bias.data());
 }
 
 // Loop step s after its GEMM: the kernel on every row whose sequence is still running; a row
@@ -301,7 +312,7 @@ template <typename Kernel, typename T>
 void forward_direction(const Direction<T>& dir) {
     const Sizes& n = dir.sizes;
     const int64_t B = n.batch, H = n.hidden;
-    const WeightT<T> w_hh{dir.w_hh_t, dir.w_hh, H, n.width()};
+    const WeightOperand<T> w_hh(*dir.w_hh, true, n.steps);
     project_inputs<Kernel>(dir);
     // The initial state goes into the slot of the first step.
     const int64_t first = dir.time(0);
@@ -314,9 +325,9 @@ void forward_direction(const Direction<T>& dir) {
         const int64_t t = dir.time(s);
         const Rows<T> h = dir.h_prev.at(t);
         if constexpr (Kernel::kHiddenGatesApart) {
-            gemm_plus_bias<T>(B, {h.data, h.ld}, w_hh, dir.hidden_gates.at(t), dir.b_hh);
+            multiply_plus_bias<T>(B, {h.data, h.ld}, w_hh, dir.hidden_gates.at(t), dir.b_hh);
         } else {  // added to the gates' projection of x
-            gemm_weight<T>(B, {h.data, h.ld}, w_hh, dir.gates.at(t), true);
+            w_hh.multiply(B, {h.data, h.ld}, dir.gates.at(t), true);
         }
         forward_rows<Kernel>(dir, s);
     }
@@ -409,12 +420,12 @@ void backward_direction(const Direction<T>& dir, const T* grad_result, const Dir
     std::copy_n(d_final, B * H, d.h);
     if constexpr (Kernel::kCellState) std::copy_n(d_final + n.state_size(), B * H, d.c);
 
+    const WeightOperand<T> w_hh(*dir.w_hh, false, n.steps);
     for (int64_t s = n.steps - 1; s >= 0; --s) {
         backward_rows<Kernel>(dir, s, d_output, d_gates, d_hidden, d);
         // dh_prev += d(W_hh h) @ W_hh: [B, G*H] @ [G*H, H]
         const Rows<T> d_hidden_t = d_hidden.at(dir.time(s));
-        kernels::gemm<T>(false, false, B, H, W, d_hidden_t.data, d_hidden_t.ld, dir.w_hh, H,
-                         d.h_prev, H, true);
+        w_hh.multiply(B, {d_hidden_t.data, d_hidden_t.ld}, {d.h_prev, H}, true);
         std::swap(d.h, d.h_prev);
         std::swap(d.c, d.c_prev);
     }
@@ -485,10 +496,9 @@ Grads backward_layer(const Layer& layer, const Tensor& grad_result,
     if (wanted[0]) {
         grads[0] = empty(layer.x.shape(), dtype);
         for (int64_t d = 0; d < n.directions; ++d) {
-            kernels::gemm<T>(false, false, n.batch * n.steps, n.input, n.width(),
-                             directions[d].d_gates.data<T>(), n.width(),
-                             layer.weights[d].weight_ih.data<T>(), n.input, grads[0].data<T>(),
-                             n.input, d > 0);
+            const WeightOperand<T> w_ih(layer.weights[d].weight_ih, false, 1);
+            w_ih.multiply(n.batch * n.steps, {directions[d].d_gates.data<T>(), n.width()},
+                          {grads[0].data<T>(), n.input}, d > 0);
         }
     }
     return grads;
@@ -541,9 +551,6 @@ std::shared_ptr<Layer> make_layer(CellKind kind, const Tensor& x, const Tensor& 
     for (const CellWeights& w : directions) {
         layer->weights.push_back(
             {plain(w.weight_ih), plain(w.weight_hh), plain(w.bias_ih), plain(w.bias_hh)});
-        const bool transpose = x.size(1) > 1;
-        layer->w_ih_t.push_back(transpose ? plain(w.weight_ih.t()) : Tensor());
-        layer->w_hh_t.push_back(transpose ? plain(w.weight_hh.t()) : Tensor());
     }
     return layer;
 }

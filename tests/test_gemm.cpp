@@ -4,7 +4,8 @@
 // products for tiny products, packed and blocked, split over the cores) and many edges (partial
 // register tiles, partial cache blocks). The shapes below are chosen to land on each of them: 0
 // and 1, odd sizes, and sizes just below, at and just above the tile (MR = 12 rows, NR = 32
-// float or 16 double columns) and the blocks (MC = 96, KC = 512, NC = 4096).
+// float or 16 double columns) and the blocks (MC = 96, KC = 512, NC = 4096). The same shapes
+// run again with B packed beforehand (PackedMatrix).
 
 #include <doctest/doctest.h>
 
@@ -19,6 +20,7 @@
 namespace {
 
 using glimpse::kernels::gemm;
+using glimpse::kernels::PackedMatrix;
 
 // One test problem: C[m, n] (+)= op(A) @ op(B), each matrix stored with `padding` extra
 // columns beyond its width.
@@ -28,6 +30,7 @@ struct Shape {
     bool trans_b = false;
     bool accumulate = false;
     int64_t padding = 0;
+    bool packed_b = false;  // B packed into a PackedMatrix first
 };
 
 // A row-major matrix of `rows` x `cols` with leading dimension ld >= cols.
@@ -81,8 +84,13 @@ Errors run_against_reference(const Shape& s, std::mt19937& rng) {
     }
     const Stored<T> c_before = c;
 
-    gemm<T>(s.trans_a, s.trans_b, s.m, s.n, s.k, a.data.data(), a.ld, b.data.data(), b.ld,
-            c.data.data(), c.ld, s.accumulate);
+    if (s.packed_b) {
+        const PackedMatrix<T> packed(s.trans_b, s.k, s.n, b.data.data(), b.ld);
+        gemm<T>(s.trans_a, s.m, a.data.data(), a.ld, packed, c.data.data(), c.ld, s.accumulate);
+    } else {
+        gemm<T>(s.trans_a, s.trans_b, s.m, s.n, s.k, a.data.data(), a.ld, b.data.data(), b.ld,
+                c.data.data(), c.ld, s.accumulate);
+    }
 
     Errors errors;
     for (int64_t i = 0; i < s.m; ++i) {
@@ -112,7 +120,7 @@ double tolerance(int64_t k) {
 template <typename T>
 void check_against_reference(const Shape& s, std::mt19937& rng) {
     INFO("m=", s.m, " n=", s.n, " k=", s.k, " trans_a=", s.trans_a, " trans_b=", s.trans_b,
-         " accumulate=", s.accumulate, " padding=", s.padding);
+         " accumulate=", s.accumulate, " padding=", s.padding, " packed_b=", s.packed_b);
     const Errors errors = run_against_reference<T>(s, rng);
     CHECK(errors.max_error <= tolerance<T>(s.k));
     CHECK(errors.padding_intact);
@@ -120,11 +128,13 @@ void check_against_reference(const Shape& s, std::mt19937& rng) {
 
 // Every combination of the two transposes and of accumulate, for one shape.
 template <typename T>
-void check_all_variants(int64_t m, int64_t n, int64_t k, int64_t padding, std::mt19937& rng) {
+void check_all_variants(int64_t m, int64_t n, int64_t k, int64_t padding, std::mt19937& rng,
+                        bool packed_b = false) {
     for (const bool trans_a : {false, true}) {
         for (const bool trans_b : {false, true}) {
             for (const bool accumulate : {false, true}) {
-                check_against_reference<T>({m, n, k, trans_a, trans_b, accumulate, padding}, rng);
+                check_against_reference<T>(
+                    {m, n, k, trans_a, trans_b, accumulate, padding, packed_b}, rng);
             }
         }
     }
@@ -154,7 +164,37 @@ TEST_CASE_TEMPLATE("gemm: shapes straddling the register tile and the cache bloc
         {1, 700, 300}, {700, 1, 300}, {300, 300, 1}, {3, 4097, 5},  {2, 8200, 3},
         {6, 6, 6},     {7, 6, 6},     {2, 2, 60},    {64, 64, 2},   {120, 128, 127},
     };
-    for (const Size& s : shapes) check_all_variants<T>(s.m, s.n, s.k, 5, rng);
+    for (const bool packed_b : {false, true}) {
+        for (const Size& s : shapes) check_all_variants<T>(s.m, s.n, s.k, 5, rng, packed_b);
+    }
+}
+
+TEST_CASE_TEMPLATE("gemm: B packed beforehand, small shapes and the edge cases", T, float, double) {
+    std::mt19937 rng(4);
+    const int64_t sizes[] = {0, 1, 5, 12, 13, 33};
+    for (const int64_t m : sizes) {
+        for (const int64_t n : sizes) {
+            for (const int64_t k : sizes) check_all_variants<T>(m, n, k, 1, rng, true);
+        }
+    }
+}
+
+TEST_CASE("gemm: one packed B serves many products, and holds a copy of B") {
+    std::mt19937 rng(5);
+    Stored<float> b = random_matrix<float>(40, 70, 0, 0.0f, rng);  // [k, n]
+    const PackedMatrix<float> packed(false, 40, 70, b.data.data(), b.ld);
+    const std::vector<float> original = b.data;
+    for (float& v : b.data) v = 0.0f;  // B's own storage may change: the packed copy stays
+    for (int trial = 0; trial < 3; ++trial) {
+        const Stored<float> a = random_matrix<float>(9, 40, 0, 0.0f, rng);
+        std::vector<float> via_packed(9 * 70), direct(9 * 70);
+        gemm<float>(false, 9, a.data.data(), a.ld, packed, via_packed.data(), 70, false);
+        gemm<float>(false, false, 9, 70, 40, a.data.data(), a.ld, original.data(), 70,
+                    direct.data(), 70, false);
+        for (std::size_t i = 0; i < direct.size(); ++i) {
+            CHECK(via_packed[i] == doctest::Approx(direct[i]).epsilon(1e-5));
+        }
+    }
 }
 
 TEST_CASE_TEMPLATE("gemm: large products split over the cores", T, float, double) {
@@ -165,6 +205,8 @@ TEST_CASE_TEMPLATE("gemm: large products split over the cores", T, float, double
     check_all_variants<T>(130, 200, 90, 0, rng);
     check_all_variants<T>(151, 151, 151, 1, rng);
     check_all_variants<T>(100, 60, 600, 2, rng);
+    check_all_variants<T>(130, 200, 90, 0, rng, true);
+    check_all_variants<T>(200, 130, 600, 1, rng, true);
 }
 
 TEST_CASE("gemm: k == 0 gives zeros, or leaves C as it was when accumulating") {
