@@ -34,6 +34,11 @@ void check_options(const std::vector<Batch>& batches, const TrainOptions& option
     if (options.patience < 0) {
         throw Error(fmt::format("train: patience must be >= 0, got {}", options.patience));
     }
+    if (options.anneal_to_time_limit && !(options.time_limit_seconds > 0)) {
+        throw Error(
+            fmt::format("train: anneal_to_time_limit needs a time_limit_seconds > 0, got {}",
+                        options.time_limit_seconds));
+    }
     if (options.evaluate_every < 0) {
         throw Error(
             fmt::format("train: evaluate_every must be >= 0, got {}", options.evaluate_every));
@@ -128,6 +133,7 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
         return out_of_patience || out_of_time;
     };
 
+    double epoch_lr = adam.lr();  // this epoch's rate under lr_decay, before any annealing
     bool stop = false;
     for (int64_t epoch = 1; epoch <= options.epochs && !stop; ++epoch) {
         model.train();
@@ -142,6 +148,10 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
             }
             batch_loss.backward();
             if (options.clip_norm > 0) nn::clip_grad_norm(params, options.clip_norm);
+            if (options.anneal_to_time_limit) {
+                const double left = 1 - seconds_since_start() / options.time_limit_seconds;
+                adam.set_lr(epoch_lr * std::max(left, 0.0));
+            }
             adam.step();
             loss_sum += value;
             ++loss_steps;
@@ -161,7 +171,9 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
                 model.train();
             }
         }
+        adam.set_lr(epoch_lr);  // the schedule of lr_decay goes on from the epoch's own rate
         decay.step();
+        epoch_lr = adam.lr();
         const bool final_epoch = epoch == options.epochs;
         if (!stop && (options.evaluate_every == 0 || (final_epoch && loss_steps > 0))) {
             stop = evaluate_and_keep(epoch);

@@ -32,6 +32,10 @@ struct TrainOptions {
     // Stop after the evaluation that crosses it; with evaluate_every, at the first step past it
     // (evaluated there). 0: no limit.
     double time_limit_seconds = 0;
+    // With a time limit: the rate also falls linearly with the time spent, to 0 at the limit
+    // (on top of lr_decay). A run that knows its budget ends with small, careful steps instead
+    // of stopping mid-stride (Li, Yumer & Ramanan, "Budgeted Training", ICLR 2020).
+    bool anneal_to_time_limit = false;
     int64_t evaluate_every = 0;     // steps between evaluations (and after the last); 0: each epoch
     std::string checkpoint_path{};  // where the best weights are saved; empty: kept in memory
     uint64_t seed = 1;              // the order of the batches in each epoch

@@ -181,3 +181,32 @@ TEST_CASE("train: evaluate_every evaluates every so many steps and after the las
             [] { return 0.0; }, quiet({.evaluate_every = -1})),
         "train: evaluate_every must be >= 0, got -1", Error);
 }
+
+TEST_CASE("train: anneal_to_time_limit brings the rate to 0 at the time limit") {
+    // The time limit has passed before the first update: annealed, the update is lr * 0 and the
+    // weights stay as they were; without annealing the same step changes them.
+    auto weights_after_one_step = [](bool anneal) {
+        manual_seed(4);
+        nn::Linear model(1, 1);
+        const std::vector<double> before = model.weight.to_vector();
+        decode::train(
+            model, regression_batches(), [&](const Batch& b) { return regression_loss(model, b); },
+            [] { return 0.0; },
+            quiet({.lr = 0.05,
+                   .time_limit_seconds = 1e-9,
+                   .anneal_to_time_limit = anneal,
+                   .evaluate_every = 100}));
+        return std::pair{before, model.weight.to_vector()};
+    };
+    const auto [annealed_before, annealed_after] = weights_after_one_step(true);
+    CHECK(annealed_after == annealed_before);
+    const auto [plain_before, plain_after] = weights_after_one_step(false);
+    CHECK(plain_after != plain_before);
+
+    nn::Linear model(1, 1);
+    CHECK_THROWS_WITH_AS(
+        decode::train(
+            model, regression_batches(), [&](const Batch& b) { return regression_loss(model, b); },
+            [] { return 0.0; }, quiet({.anneal_to_time_limit = true})),
+        "train: anneal_to_time_limit needs a time_limit_seconds > 0, got 0", Error);
+}
