@@ -39,6 +39,10 @@ void check_options(const std::vector<Batch>& batches, const TrainOptions& option
             fmt::format("train: anneal_to_time_limit needs a time_limit_seconds > 0, got {}",
                         options.time_limit_seconds));
     }
+    if (!(options.average_decay >= 0 && options.average_decay < 1)) {
+        throw Error(
+            fmt::format("train: average_decay must be in [0, 1), got {}", options.average_decay));
+    }
     if (options.evaluate_every < 0) {
         throw Error(
             fmt::format("train: evaluate_every must be >= 0, got {}", options.evaluate_every));
@@ -64,6 +68,24 @@ std::vector<Tensor> snapshot(const std::vector<Tensor>& params) {
 void restore(const std::vector<Tensor>& params, const std::vector<Tensor>& copies) {
     NoGradGuard no_grad;
     for (std::size_t i = 0; i < params.size(); ++i) copy_(params[i], copies[i]);
+}
+
+// average += (1 - decay) (param - average) for each parameter, in place: the moving average of
+// the weights after one more step.
+void update_average(const std::vector<Tensor>& average, const std::vector<Tensor>& params,
+                    double decay) {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        const Tensor value = params[i].contiguous();
+        dispatch_floating(value.dtype(), [&](auto zero) {
+            using T = decltype(zero);
+            const T rate = static_cast<T>(1 - decay);
+            const T* from = value.data<T>();
+            T* to = average[i].data<T>();
+            const int64_t count = value.numel();
+#pragma omp simd
+            for (int64_t j = 0; j < count; ++j) to[j] += rate * (from[j] - to[j]);
+        });
+    }
 }
 
 // A fresh order of the batches for each epoch, the same for the same seed.
@@ -97,6 +119,8 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
 
     TrainReport report;
     std::vector<Tensor> best_weights;
+    const bool averaging = options.average_decay > 0;
+    const std::vector<Tensor> average = averaging ? snapshot(params) : std::vector<Tensor>();
     int64_t steps_done = 0;
     int64_t tokens_done = 0;
     double loss_sum = 0;  // of the steps since the last evaluation
@@ -104,6 +128,10 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
     int64_t evaluations_since_best = 0;
     // Evaluates, keeps the weights if they are the best so far; true when training should stop.
     auto evaluate_and_keep = [&](int64_t epoch) {
+        // With averaging, the average is what is evaluated and kept; training goes on from the
+        // weights themselves, put back afterwards.
+        const std::vector<Tensor> weights = averaging ? snapshot(params) : std::vector<Tensor>();
+        if (averaging) restore(params, average);
         model.eval();
         EpochReport epoch_report{.epoch = epoch,
                                  .step = steps_done,
@@ -126,6 +154,7 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
             ++evaluations_since_best;
         }
         report.epochs.push_back(epoch_report);
+        if (averaging) restore(params, weights);
         const bool out_of_patience =
             options.patience > 0 && evaluations_since_best >= options.patience;
         const bool out_of_time =
@@ -153,6 +182,10 @@ TrainReport train(nn::Module& model, const std::vector<Batch>& batches,
                 adam.set_lr(epoch_lr * std::max(left, 0.0));
             }
             adam.step();
+            if (averaging) {
+                const double warm = (1.0 + steps_done) / (10.0 + steps_done);
+                update_average(average, params, std::min(options.average_decay, warm));
+            }
             loss_sum += value;
             ++loss_steps;
             tokens_done += target_tokens(batch);

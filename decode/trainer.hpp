@@ -36,6 +36,11 @@ struct TrainOptions {
     // (on top of lr_decay). A run that knows its budget ends with small, careful steps instead
     // of stopping mid-stride (Li, Yumer & Ramanan, "Budgeted Training", ICLR 2020).
     bool anneal_to_time_limit = false;
+    // Above 0: evaluate, and keep, a moving average of the weights instead of the weights
+    // themselves (Polyak averaging): after each step average += (1 - d) (weights - average),
+    // with d = min(average_decay, (1 + step) / (10 + step)) so that the first steps' weights
+    // are not remembered for long. Training itself goes on from the weights, not the average.
+    double average_decay = 0;
     int64_t evaluate_every = 0;     // steps between evaluations (and after the last); 0: each epoch
     std::string checkpoint_path{};  // where the best weights are saved; empty: kept in memory
     uint64_t seed = 1;              // the order of the batches in each epoch

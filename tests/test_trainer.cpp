@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <functional>
 #include <limits>
@@ -209,4 +210,49 @@ TEST_CASE("train: anneal_to_time_limit brings the rate to 0 at the time limit") 
             model, regression_batches(), [&](const Batch& b) { return regression_loss(model, b); },
             [] { return 0.0; }, quiet({.anneal_to_time_limit = true})),
         "train: anneal_to_time_limit needs a time_limit_seconds > 0, got 0", Error);
+}
+
+TEST_CASE("train: average_decay evaluates and keeps a moving average of the weights") {
+    // Training goes the same way with and without averaging, so the weights a plain run has
+    // before each of its steps give the average the averaged run must end with.
+    auto weights_of = [](const nn::Linear& model) {
+        return std::vector<double>{model.weight.item(), model.bias.item()};
+    };
+    auto run = [&](double average_decay, std::vector<std::vector<double>>* seen) {
+        manual_seed(5);
+        nn::Linear model(1, 1);
+        double score = 0;  // rising: every evaluation is the best so far, the last one kept
+        decode::train(
+            model, regression_batches(),
+            [&](const Batch& b) {
+                if (seen != nullptr) seen->push_back(weights_of(model));
+                return regression_loss(model, b);
+            },
+            [&] { return ++score; },
+            quiet({.epochs = 2, .lr = 0.05, .average_decay = average_decay}));
+        return weights_of(model);
+    };
+    std::vector<std::vector<double>> seen;  // before steps 1 .. 8
+    const std::vector<double> last = run(0.0, &seen);
+    seen.push_back(last);  // after step 8
+    REQUIRE(seen.size() == 9);
+    std::vector<double> average = seen[0];
+    for (std::size_t step = 0; step < 8; ++step) {
+        const double decay = std::min(0.5, (1.0 + step) / (10.0 + step));
+        for (std::size_t i = 0; i < 2; ++i) {
+            average[i] += (1 - decay) * (seen[step + 1][i] - average[i]);
+        }
+    }
+    const std::vector<double> averaged = run(0.5, nullptr);
+    for (std::size_t i = 0; i < 2; ++i) {
+        CHECK(averaged[i] == doctest::Approx(average[i]).epsilon(1e-5));
+        CHECK(averaged[i] != doctest::Approx(last[i]).epsilon(1e-3));
+    }
+
+    nn::Linear model(1, 1);
+    CHECK_THROWS_WITH_AS(
+        decode::train(
+            model, regression_batches(), [&](const Batch& b) { return regression_loss(model, b); },
+            [] { return 0.0; }, quiet({.average_decay = 1.0})),
+        "train: average_decay must be in [0, 1), got 1", Error);
 }
