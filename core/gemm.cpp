@@ -23,6 +23,9 @@
 //                                               one A sliver, MR x KC         (fits in L1)
 // 4. Both cores. A large product is cut into one stripe of C per core; stripes are independent.
 //
+// A B met by many products (a recurrent cell's weight, at every step of a sequence) can be packed
+// once beforehand, into a PackedMatrix, and its panels read from there (b_panel below).
+//
 // Products where that machinery cannot pay take shorter paths: a single row or column of C is
 // a matrix-vector product (each element of the matrix is used once: nothing to pack), a tiny
 // product (up to 6 x 6) is a few dot products, and a medium one (an RNN step, [64 x 64] @
@@ -455,7 +458,7 @@ void gemm(bool trans_a, bool trans_b, int64_t m, int64_t n, int64_t k, const T* 
 template <typename T>
 PackedMatrix<T>::PackedMatrix(bool trans_b, int64_t k, int64_t n, const T* b, int64_t ldb)
     : k_(k), n_(n), padded_n_(round_up(n, NR<T>)) {
-    data_.reset(static_cast<T*>(::operator new(k* padded_n_ * sizeof(T), kAlignment)));
+    data_.reset(static_cast<T*>(::operator new(sizeof(T) * k * padded_n_, kAlignment)));
     const Matrix<T> stored{b, ldb, 1};
     const Matrix<T> op_b = trans_b ? stored.transposed() : stored;
     // Block after block of k, each as multiply_blocked packs one panel: slivers of NR columns,
