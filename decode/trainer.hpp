@@ -3,7 +3,9 @@
 // clipping, learning-rate decay, an evaluation after each epoch, the best weights kept (in
 // memory, and on disk as safetensors when a path is given), early stopping, a progress bar
 // (epoch, step, loss, tokens/s, ETA) and reproducibility from a seed. On a large data set the
-// evaluation can run every so many steps instead of once an epoch (evaluate_every).
+// evaluation can run every so many steps instead of once an epoch (evaluate_every). A run with a
+// time budget can let its rate fall to 0 at the limit (anneal_to_time_limit) and keep a moving
+// average of the weights (average_decay).
 //
 //     decode::TrainOptions options{.epochs = 20, .checkpoint_path = "date.safetensors"};
 //     auto result = decode::train(model, train_batches,
