@@ -274,52 +274,70 @@ struct ASliver {
     static ASliver in_place(const T* rows, int64_t lda) { return {rows, lda, 1}; }
 };
 
-// The micro-kernel: an MR x NR tile of C (+)= A sliver (kc x MR) @ B sliver (kc x NR), B packed.
-// The tile is a plain local array; with the row loops unrolled, GCC keeps all of it in
-// registers and turns each row update into two vector FMAs (see it with g++ -S: the loop body
-// is vbroadcastss and vfmadd231ps on zmm registers, with no memory access but the loads of A
-// and B). Every loop bound is a constant, so nothing is left for the CPU to count or check.
-template <typename T>
+// The micro-kernel: a Rows x NR tile of C (+)= A sliver (kc x Rows) @ B sliver (kc x NR), B
+// packed; Rows is MR but on the ragged last rows of C (see edge_kernel). The tile is a plain
+// local array; with the row loops unrolled, GCC keeps all of it in registers and turns each row
+// update into two vector FMAs (see it with g++ -S: the loop body is vbroadcastss and
+// vfmadd231ps on zmm registers, with no memory access but the loads of A and B). Every loop
+// bound is a constant, so nothing is left for the CPU to count or check.
+template <int64_t Rows, typename T>
 void micro_kernel(int64_t kc, ASliver<T> a, const T* b, T* c, int64_t ldc, bool accumulate) {
-    T tile[MR][NR<T>];
-#pragma GCC unroll MR
-    for (int64_t i = 0; i < MR; ++i) {
+    static_assert(Rows <= MR, "a sliver holds MR rows");
+    T tile[Rows][NR<T>];
+#pragma GCC unroll 12
+    for (int64_t i = 0; i < Rows; ++i) {
         for (int64_t j = 0; j < NR<T>; ++j) tile[i][j] = 0;
     }
     const T* a_step = a.data;
     for (int64_t p = 0; p < kc; ++p, a_step += a.step_stride, b += NR<T>) {
-#pragma GCC unroll MR
-        for (int64_t i = 0; i < MR; ++i) {
+#pragma GCC unroll 12
+        for (int64_t i = 0; i < Rows; ++i) {
             const T a_ip = a_step[i * a.row_stride];
             for (int64_t j = 0; j < NR<T>; ++j) tile[i][j] += a_ip * b[j];
         }
     }
     if (accumulate) {
-#pragma GCC unroll MR
-        for (int64_t i = 0; i < MR; ++i) {
+#pragma GCC unroll 12
+        for (int64_t i = 0; i < Rows; ++i) {
             for (int64_t j = 0; j < NR<T>; ++j) c[i * ldc + j] += tile[i][j];
         }
     } else {
-#pragma GCC unroll MR
-        for (int64_t i = 0; i < MR; ++i) {
+#pragma GCC unroll 12
+        for (int64_t i = 0; i < Rows; ++i) {
             for (int64_t j = 0; j < NR<T>; ++j) c[i * ldc + j] = tile[i][j];
         }
     }
 }
 
-// A tile on the ragged edge of C, with only rows x cols of it inside C: the micro-kernel
-// computes the whole tile into a local buffer, and only the part inside C is written.
-template <typename T>
+// A tile on the ragged edge of C, with only rows x cols of it inside C: a micro-kernel computes
+// the tile's first Rows rows into a local buffer, and only the part inside C is written.
+template <int64_t Rows, typename T>
 void edge_kernel(int64_t kc, ASliver<T> a, const T* b, T* c, int64_t ldc, int64_t rows,
                  int64_t cols, bool accumulate) {
-    T tile[MR * NR<T>];
-    micro_kernel(kc, a, b, tile, NR<T>, false);
+    T tile[Rows * NR<T>];
+    micro_kernel<Rows>(kc, a, b, tile, NR<T>, false);
     for (int64_t i = 0; i < rows; ++i) {
         T* c_row = c + i * ldc;
         const T* tile_row = tile + i * NR<T>;
         for (int64_t j = 0; j < cols; ++j) {
             c_row[j] = accumulate ? c_row[j] + tile_row[j] : tile_row[j];
         }
+    }
+}
+
+// A ragged edge of 1 to 4 or 5 to 8 rows is computed by a kernel of 4 or 8 rows, not MR: a batch
+// of 64 is five tiles and 4 rows, and a whole 12-row tile there would be two thirds padding.
+// Fewer rows keep fewer FMAs in flight, but 8 accumulators (4 rows x 2 registers) still cover
+// the FMA's latency on two ports.
+template <typename T>
+void ragged_kernel(int64_t kc, ASliver<T> a, const T* b, T* c, int64_t ldc, int64_t rows,
+                   int64_t cols, bool accumulate) {
+    if (rows <= 4) {
+        edge_kernel<4>(kc, a, b, c, ldc, rows, cols, accumulate);
+    } else if (rows <= 8) {
+        edge_kernel<8>(kc, a, b, c, ldc, rows, cols, accumulate);
+    } else {
+        edge_kernel<MR>(kc, a, b, c, ldc, rows, cols, accumulate);
     }
 }
 
@@ -339,9 +357,9 @@ void multiply_packed(ASliver<T> a, const T* b_panel, int64_t mc, int64_t nc, int
             const int64_t rows = std::min(MR, mc - ir);
             const int64_t cols = std::min(NR<T>, nc - jr);
             if (rows == MR && cols == NR<T>) {
-                micro_kernel(kc, a_sliver, b_sliver, c_tile, ldc, accumulate);
+                micro_kernel<MR>(kc, a_sliver, b_sliver, c_tile, ldc, accumulate);
             } else {
-                edge_kernel(kc, a_sliver, b_sliver, c_tile, ldc, rows, cols, accumulate);
+                ragged_kernel(kc, a_sliver, b_sliver, c_tile, ldc, rows, cols, accumulate);
             }
         }
     }
