@@ -22,10 +22,6 @@ void Generator::manual_seed(uint64_t seed) {
     spare_normal_.reset();
 }
 
-uint64_t Generator::bits() {
-    return engine_();
-}
-
 double Generator::uniform() {
     return static_cast<double>(bits() >> 11) * 0x1.0p-53;
 }

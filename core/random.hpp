@@ -24,7 +24,8 @@ class Generator {
     void manual_seed(uint64_t seed);  // restarts the stream as if freshly made with this seed
     uint64_t initial_seed() const { return seed_; }
 
-    uint64_t bits();        // 64 random bits
+    // 64 random bits; inline, for the loops that draw one per element or two (dropout's mask).
+    uint64_t bits() { return engine_(); }
     double uniform();       // [0, 1) with 53 random bits (every double of the form k / 2^53)
     float uniform_float();  // [0, 1) with 24 random bits, so rounding never reaches 1
     double normal();        // standard normal (mean 0, variance 1)

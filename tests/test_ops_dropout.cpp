@@ -41,16 +41,21 @@ TEST_CASE("dropout: the mask is the global generator's, so a seed reproduces it"
     const std::vector<double> first = dropout(x, 0.5).to_vector();
     manual_seed(3);
     CHECK(dropout(x, 0.5).to_vector() == first);
-    // Each 64-bit draw of the same stream decides two elements: element i is kept when the
-    // 32-bit half (i % 2) of draw i / 2 is below (1 - p) 2^32.
+    // One draw of the generator seeds a SplitMix64 stream (its reference algorithm, written out
+    // here): element i is kept when the high 32 bits of output i are below (1 - p) 2^32.
     manual_seed(3);
-    std::vector<uint64_t> draws;
-    for (int i = 0; i < 3; ++i) draws.push_back(default_generator().bits());
+    uint64_t state = default_generator().bits();
     for (std::size_t i = 0; i < first.size(); ++i) {
-        const uint64_t half = (draws[i / 2] >> (32 * (i % 2))) & 0xffffffffU;
-        const double kept = half < (uint64_t{1} << 31) ? 1.0 : 0.0;
+        uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+        z ^= z >> 31;
+        const double kept = (z >> 32) < (uint64_t{1} << 31) ? 1.0 : 0.0;
         CHECK(first[i] == kept * static_cast<double>(i + 1) * 2.0);
     }
+    // The draw advances the generator: the next call has another mask.
+    CHECK(dropout(ones({64}, DType::Float64), 0.5).to_vector() !=
+          dropout(ones({64}, DType::Float64), 0.5).to_vector());
 }
 
 TEST_CASE("dropout: reads non-contiguous input in row-major order") {
