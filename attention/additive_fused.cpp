@@ -53,8 +53,9 @@ void additive_forward(const T* keys, const T* query, const T* v, T* t, T* scores
     }
 }
 
-// dK into d_keys [B, S, A]; dq into d_query [B, A] and dv into d_v [A], both zeroed first.
-template <typename T>
+// dK into d_keys [B, S, A] (added to what it holds when Add), dq into d_query [B, A] and dv into
+// d_v [A], both zeroed first.
+template <bool Add, typename T>
 void additive_backward(const T* g, const T* t, const T* v, T* d_keys, T* d_query, T* d_v, int64_t B,
                        int64_t S, int64_t A) {
     for (int64_t b = 0; b < B; ++b) {
@@ -65,8 +66,9 @@ void additive_backward(const T* g, const T* t, const T* v, T* d_keys, T* d_query
             T* dk = d_keys + (b * S + s) * A;
 #pragma omp simd
             for (int64_t a = 0; a < A; ++a) {
-                dk[a] = gs * v[a] * (1 - row[a] * row[a]);
-                dq[a] += dk[a];
+                const T u = gs * v[a] * (1 - row[a] * row[a]);
+                dk[a] = Add ? dk[a] + u : u;
+                dq[a] += u;
                 d_v[a] += gs * row[a];
             }
         }
@@ -93,14 +95,24 @@ Tensor additive_scores(const Tensor& projected_keys, const Tensor& projected_que
     return record("additive_scores", {projected_keys, projected_query, v_weight}, scores,
                   [t, v, B, S, A](const Tensor& grad) {
                       const Tensor g = grad.contiguous();
-                      Tensor d_keys = empty({B, S, A}, t.dtype());
                       Tensor d_query = zeros({B, A}, t.dtype());
                       Tensor d_v = zeros({1, A}, t.dtype());
-                      dispatch_floating(t.dtype(), [&](auto zero) {
-                          using T = decltype(zero);
-                          additive_backward(g.data<T>(), t.data<T>(), v.data<T>(), d_keys.data<T>(),
-                                            d_query.data<T>(), d_v.data<T>(), B, S, A);
-                      });
+                      // The keys are read at every decoder step: dK goes straight into the sum
+                      // of the steps after this one when the engine has it.
+                      auto backward = [&](const Tensor& d_keys, bool add) {
+                          dispatch_floating(t.dtype(), [&](auto zero) {
+                              using T = decltype(zero);
+                              const auto loops =
+                                  add ? additive_backward<true, T> : additive_backward<false, T>;
+                              loops(g.data<T>(), t.data<T>(), v.data<T>(), d_keys.data<T>(),
+                                    d_query.data<T>(), d_v.data<T>(), B, S, A);
+                          });
+                      };
+                      Tensor d_keys;
+                      if (!add_to_gradient(0, [&](const Tensor& sum) { backward(sum, true); })) {
+                          d_keys = empty({B, S, A}, t.dtype());
+                          backward(d_keys, false);
+                      }
                       return std::vector{d_keys, d_query, d_v};
                   });
 }

@@ -52,8 +52,9 @@ struct WeightedSums {
     }
 };
 
-// rows[b, s, :] = per_row[b, s] vector[b, :]
+// rows[b, s, :] = per_row[b, s] vector[b, :], or += when `add` (into a gradient summed so far)
 struct OuterProducts {
+    bool add = false;
     template <typename T>
     void operator()(const T* per_row, const T* vector, T* rows, int64_t B, int64_t S,
                     int64_t H) const {
@@ -62,26 +63,50 @@ struct OuterProducts {
             for (int64_t s = 0; s < S; ++s) {
                 const T w = per_row[b * S + s];
                 T* row = rows + (b * S + s) * H;
+                if (add) {
 #pragma omp simd
-                for (int64_t h = 0; h < H; ++h) row[h] = w * x[h];
+                    for (int64_t h = 0; h < H; ++h) row[h] += w * x[h];
+                } else {
+#pragma omp simd
+                    for (int64_t h = 0; h < H; ++h) row[h] = w * x[h];
+                }
             }
         }
     }
 };
 
 // Runs `loop` on contiguous copies (or the tensors themselves, when contiguous already) of its
-// two inputs, into a new tensor of shape `out_shape`.
+// two inputs, into `out` (contiguous).
 template <typename Loop>
-Tensor run(Loop loop, const Tensor& first, const Tensor& second, const Shape& out_shape, int64_t B,
-           int64_t S, int64_t H) {
+void run_into(Loop loop, const Tensor& first, const Tensor& second, const Tensor& out, int64_t B,
+              int64_t S, int64_t H) {
     const Tensor a = first.detach().contiguous();
     const Tensor b = second.detach().contiguous();
-    const Tensor out = empty(out_shape, a.dtype());
     dispatch_floating(a.dtype(), [&](auto zero) {
         using T = decltype(zero);
         loop(a.data<T>(), b.data<T>(), out.data<T>(), B, S, H);
     });
+}
+
+// The same into a new tensor of shape `out_shape`.
+template <typename Loop>
+Tensor run(Loop loop, const Tensor& first, const Tensor& second, const Shape& out_shape, int64_t B,
+           int64_t S, int64_t H) {
+    const Tensor out = empty(out_shape, first.dtype());
+    run_into(loop, first, second, out, B, S, H);
     return out;
+}
+
+// The gradient [B, S, H] for input `input` of a backward, outer products per_row [B, S] x
+// vector [B, H]. The keys and values are read at every decoder step: when the engine holds the
+// sum of the steps after this one, the products go straight into it (add_to_gradient) and the
+// gradient returned is undefined.
+Tensor outer_products_gradient(std::size_t input, const Tensor& per_row, const Tensor& vector,
+                               int64_t B, int64_t S, int64_t H) {
+    const bool added = add_to_gradient(input, [&](const Tensor& sum) {
+        run_into(OuterProducts{.add = true}, per_row, vector, sum, B, S, H);
+    });
+    return added ? Tensor() : run(OuterProducts{}, per_row, vector, {B, S, H}, B, S, H);
 }
 
 // rows must be [B, S, H]; `other` [B, S] (by_position) or [B, H]; one floating dtype.
@@ -105,7 +130,7 @@ Tensor dot_scores(const Tensor& keys, const Tensor& query) {
     const Tensor scores = run(RowDots{}, keys, query, {B, S}, B, S, H);
     return record("dot_scores", {keys, query}, scores,
                   [keys = keys.detach(), query = query.detach(), B, S, H](const Tensor& g) {
-                      return std::vector{run(OuterProducts{}, g, query, {B, S, H}, B, S, H),
+                      return std::vector{outer_products_gradient(0, g, query, B, S, H),
                                          run(WeightedSums{}, g, keys, {B, H}, B, S, H)};
                   });
 }
@@ -117,7 +142,7 @@ Tensor attend(const Tensor& weights, const Tensor& values) {
     return record("attend", {weights, values}, context,
                   [weights = weights.detach(), values = values.detach(), B, S, H](const Tensor& g) {
                       return std::vector{run(RowDots{}, values, g, {B, S}, B, S, H),
-                                         run(OuterProducts{}, weights, g, {B, S, H}, B, S, H)};
+                                         outer_products_gradient(1, weights, g, B, S, H)};
                   });
 }
 

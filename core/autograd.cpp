@@ -112,19 +112,25 @@ struct Product {
 };
 using HandedOver = std::vector<std::pair<std::size_t, Product>>;  // (input, its product)
 
-// Where gradient_as_product puts products: the list of the backward function that is running.
-thread_local HandedOver* handed_over = nullptr;
+// The backward function that is running, for gradient_as_product and add_to_gradient: its node,
+// the list its products go to, and whether anomaly mode was on when the pass reached it.
+struct RunningBackward {
+    Node* node;
+    HandedOver* products;
+    bool anomaly;
+};
+thread_local const RunningBackward* running = nullptr;
 
-// RAII: collects the products of one backward function into `list` while it lives.
-class CollectProducts {
+// RAII: `backward` is the running one while this lives.
+class Running {
   public:
-    explicit CollectProducts(HandedOver& list) : previous_(handed_over) { handed_over = &list; }
-    ~CollectProducts() { handed_over = previous_; }
-    CollectProducts(const CollectProducts&) = delete;
-    CollectProducts& operator=(const CollectProducts&) = delete;
+    explicit Running(const RunningBackward& backward) : previous_(running) { running = &backward; }
+    ~Running() { running = previous_; }
+    Running(const Running&) = delete;
+    Running& operator=(const Running&) = delete;
 
   private:
-    HandedOver* previous_;
+    const RunningBackward* previous_;
 };
 
 // The products kept for one leaf during a pass, summed into its .grad at the end.
@@ -256,7 +262,8 @@ void backpropagate_node(Node& node, bool retain_graph, PendingProducts& pending)
         // The ops inside a backward are not checked one by one: the gradients they make are,
         // below, and the error names this node's op.
         const AnomalyOff off;
-        const CollectProducts collect(products);
+        const RunningBackward backward{&node, &products, anomaly};
+        const Running running_now(backward);
         input_grads = node.backward(grad_output);
     }
     if (input_grads.size() != node.edges.size()) {
@@ -327,7 +334,7 @@ TensorImpl::~TensorImpl() {
 }
 
 void gradient_as_product(std::size_t input, const Tensor& a, const Tensor& b) {
-    if (handed_over == nullptr) {
+    if (running == nullptr) {
         throw Error(
             "gradient_as_product: called outside a backward function (only a backward "
             "that backward() is running may hand its gradient over as a product)");
@@ -339,7 +346,32 @@ void gradient_as_product(std::size_t input, const Tensor& a, const Tensor& b) {
                         "[R, N] of one floating dtype, got a {} and b {}",
                         input, describe(a), describe(b)));
     }
-    handed_over->emplace_back(input, Product{a, b});
+    running->products->emplace_back(input, Product{a, b});
+}
+
+bool add_to_gradient(std::size_t input, const std::function<void(const Tensor& sum)>& add) {
+    if (running == nullptr) {
+        throw Error(
+            "add_to_gradient: called outside a backward function (only a backward that "
+            "backward() is running may add to its inputs' gradients)");
+    }
+    const Node& node = *running->node;
+    if (input >= node.edges.size()) {
+        throw Error(
+            fmt::format("backward of '{}': add_to_gradient for input {}, but the op has {} "
+                        "inputs",
+                        node.op, input, node.edges.size()));
+    }
+    const Edge& edge = node.edges[input];
+    if (!edge.needs_grad()) return true;  // nobody wants this gradient: nothing to add
+    if (running->anomaly) return false;   // anomaly mode checks each gradient as it is made
+    const Tensor& sum = edge.leaf ? edge.leaf->grad : edge.node->grad_output;
+    if (!sum.defined() || !owned_alone(sum) || sum.shape() != edge.shape ||
+        sum.dtype() != edge.dtype) {
+        return false;
+    }
+    add(sum);
+    return true;
 }
 
 bool grad_enabled() {

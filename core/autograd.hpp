@@ -68,6 +68,17 @@ struct Node {
 // which checks each gradient where it is made) the product is multiplied at once.
 void gradient_as_product(std::size_t input, const Tensor& a, const Tensor& b);
 
+// For a backward function whose input `input` is read by many ops (the encoder states, which
+// every decoder step attends over): adds this op's gradient for that input straight into the
+// gradient summed there so far, when the engine holds one it may change in place, by calling
+// add(sum) with sum that [input's shape] tensor. Returns true when it did (or when the input
+// wants no gradient), and the backward returns an undefined Tensor for the input; returns false
+// when there is no such sum (the first gradient to reach the input, a .grad the user also holds,
+// anomaly mode), and the backward returns its gradient as usual. A decoder step then adds its
+// [B, S, H] contribution in one pass, instead of writing it to a new tensor that the engine
+// adds in a second. Only from inside a backward function, on the thread that runs backward().
+bool add_to_gradient(std::size_t input, const std::function<void(const Tensor& sum)>& add);
+
 // Gradient recording is on unless a NoGradGuard is alive on this thread.
 bool grad_enabled();
 

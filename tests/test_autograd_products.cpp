@@ -14,8 +14,10 @@
 #include "core/gradcheck.hpp"
 #include "core/ops.hpp"
 #include "core/random.hpp"
+#include "tests/check_close.hpp"
 
 using namespace glimpse;
+using glimpse::testing::check_close;
 
 namespace {
 
@@ -42,11 +44,6 @@ std::vector<double> weight_gradient(const Tensor& w_value, const Tensor& x, bool
     const Tensor w = w_value.clone().requires_grad_();
     three_steps(w, x, with_products).backward();
     return w.grad().to_vector();
-}
-
-void check_close(const std::vector<double>& got, const std::vector<double>& want) {
-    REQUIRE(got.size() == want.size());
-    for (std::size_t i = 0; i < got.size(); ++i) CHECK(got[i] == doctest::Approx(want[i]));
 }
 
 }  // namespace
