@@ -4,10 +4,13 @@
 //   t[b,s,:] = tanh(K[b,s,:] + q[b,:]),   score[b,s] = v . t[b,s,:]
 // and, given g = dLoss/dscore [B, S], with u = g[b,s] v * (1 - t^2) = dLoss/d(K + q):
 //   dK[b,s,:] = u,   dq[b,:] = sum_s u,   dv = sum_{b,s} g[b,s] t[b,s,:].
-// Forward keeps t for backward (no second tanh). Float rows use nn/vector_math.hpp's tanh, which
-// the compiler vectorises; double keeps the C library's (gradcheck and golden tests).
+// Forward keeps t for backward (no second tanh) when a graph is recorded. Float rows use
+// nn/vector_math.hpp's tanh, which the compiler vectorises; double keeps the C library's (gradcheck
+// and golden tests).
 
 #include <fmt/format.h>
+
+#include <array>
 
 #include "attention/additive.hpp"
 #include "core/autograd.hpp"
@@ -33,22 +36,19 @@ void check_additive(const Tensor& keys, const Tensor& query, const Tensor& v) {
     }
 }
 
-// t = tanh(K + q) into `t`, and the scores; every pointer contiguous.
+// The scores, and t = tanh(K + q) into `t`: all of [B, S, A] when `keep_t`, else one row [A]
+// of scratch, used again for every row; every pointer contiguous.
 template <typename T>
-void additive_forward(const T* keys, const T* query, const T* v, T* t, T* scores, int64_t B,
-                      int64_t S, int64_t A) {
+void additive_forward(const T* keys, const T* query, const T* v, T* t, bool keep_t, T* scores,
+                      int64_t B, int64_t S, int64_t A) {
     for (int64_t b = 0; b < B; ++b) {
         const T* q = query + b * A;
         for (int64_t s = 0; s < S; ++s) {
             const T* k = keys + (b * S + s) * A;
-            T* row = t + (b * S + s) * A;
-            T score = 0;
-#pragma omp simd reduction(+ : score)
-            for (int64_t a = 0; a < A; ++a) {
-                row[a] = nn::vector_math::tanh(k[a] + q[a]);
-                score += v[a] * row[a];
-            }
-            scores[b * S + s] = score;
+            T* row = keep_t ? t + (b * S + s) * A : t;
+#pragma omp simd
+            for (int64_t a = 0; a < A; ++a) row[a] = nn::vector_math::tanh(k[a] + q[a]);
+            scores[b * S + s] = nn::vector_math::dot(v, row, A);
         }
     }
 }
@@ -85,11 +85,14 @@ Tensor additive_scores(const Tensor& projected_keys, const Tensor& projected_que
     const Tensor keys = projected_keys.detach().contiguous();
     const Tensor query = projected_query.detach().contiguous();
     const Tensor v = v_weight.detach().contiguous();
-    const Tensor t = empty({B, S, A}, keys.dtype());
+    // Only backward reads t again: while decoding (no graph), one row of scratch will do.
+    const std::array<Tensor, 3> inputs{projected_keys, projected_query, v_weight};
+    const bool keep_t = needs_graph(inputs);
+    const Tensor t = keep_t ? empty({B, S, A}, keys.dtype()) : empty({A}, keys.dtype());
     const Tensor scores = empty({B, S}, keys.dtype());
     dispatch_floating(keys.dtype(), [&](auto zero) {
         using T = decltype(zero);
-        additive_forward(keys.data<T>(), query.data<T>(), v.data<T>(), t.data<T>(),
+        additive_forward(keys.data<T>(), query.data<T>(), v.data<T>(), t.data<T>(), keep_t,
                          scores.data<T>(), B, S, A);
     });
     return record("additive_scores", {projected_keys, projected_query, v_weight}, scores,

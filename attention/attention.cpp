@@ -70,7 +70,11 @@ PreparedSource Attention::select_rows(const PreparedSource& source, const Tensor
     const auto pick = [&](const Tensor& x) {
         return x.defined() ? index_select(x, 0, rows) : Tensor();
     };
-    return {pick(source.keys), pick(source.values), pick(source.mask), pick(source.projected)};
+    // The keys are often the values too (the encoder's states): then they are gathered once,
+    // and stay one tensor for the next selection.
+    const Tensor keys = pick(source.keys);
+    const bool shared = source.values.impl() == source.keys.impl();
+    return {keys, shared ? keys : pick(source.values), pick(source.mask), pick(source.projected)};
 }
 
 }  // namespace glimpse::attention

@@ -8,6 +8,7 @@
 #include "core/check.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
+#include "nn/vector_math.hpp"
 
 namespace glimpse::attention {
 
@@ -24,11 +25,7 @@ struct RowDots {
         for (int64_t b = 0; b < B; ++b) {
             const T* x = vector + b * H;
             for (int64_t s = 0; s < S; ++s) {
-                const T* row = rows + (b * S + s) * H;
-                T total = 0;
-#pragma omp simd reduction(+ : total)
-                for (int64_t h = 0; h < H; ++h) total += row[h] * x[h];
-                per_row[b * S + s] = total;
+                per_row[b * S + s] = nn::vector_math::dot(rows + (b * S + s) * H, x, H);
             }
         }
     }

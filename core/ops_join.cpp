@@ -71,19 +71,19 @@ std::vector<int64_t> checked_rows(const Tensor& x, int64_t d, int64_t dim, const
     return rows;
 }
 
-// f(p, s) for every element of `picked` (offset p) and the element of `source` it comes from
-// (offset s), where position k of `picked` along d is position rows[k] of `source`.
+// f(p, s, n) for runs of n consecutive elements of `picked` (from offset p) and the elements of
+// `source` they come from (from offset s), where position k of `picked` along d is position
+// rows[k] of `source`. Whole contiguous rows (embedding lookups, the loss's picks, a beam's
+// reordered states) are one run each, which f copies or adds with one vectorised loop; any other
+// layout goes one element at a time.
 template <typename F>
 void for_each_picked(const Tensor& picked, const Tensor& source, int64_t d,
                      const std::vector<int64_t>& rows, F f) {
     if (d == 0 && picked.is_contiguous() && source.is_contiguous()) {
-        // Whole contiguous rows (embedding lookups, the loss's picks): plain loops that vectorise.
         int64_t row = 1;  // elements per row: the product of the other dims
         for (int64_t e = 1; e < picked.dim(); ++e) row *= picked.shape()[e];
         for (std::size_t k = 0; k < rows.size(); ++k) {
-            const int64_t picked_row = static_cast<int64_t>(k) * row;
-            const int64_t source_row = rows[k] * row;
-            for (int64_t i = 0; i < row; ++i) f(picked_row + i, source_row + i);
+            f(static_cast<int64_t>(k) * row, rows[k] * row, row);
         }
         return;
     }
@@ -98,7 +98,7 @@ void for_each_picked(const Tensor& picked, const Tensor& source, int64_t d,
         const int64_t source_row = rows[k] * source.strides()[d];
         for_each_position<2>(
             row_shape, {&picked_strides, &source_strides},
-            [&](const std::array<int64_t, 2>& o) { f(picked_row + o[0], source_row + o[1]); });
+            [&](const std::array<int64_t, 2>& o) { f(picked_row + o[0], source_row + o[1], 1); });
     }
 }
 
@@ -196,7 +196,9 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
         using T = decltype(zero);
         const T* in = x.data<T>();
         T* result = out.data<T>();
-        for_each_picked(out, x, d, rows, [&](int64_t p, int64_t s) { result[p] = in[s]; });
+        for_each_picked(out, x, d, rows, [&](int64_t p, int64_t s, int64_t n) {
+            std::copy_n(in + s, n, result + p);
+        });
     });
     // Row k of the output is row rows[k] of x, so its gradient adds into that row: an index
     // picked twice (a word seen twice) gets the sum of both gradients.
@@ -206,7 +208,11 @@ Tensor index_select(const Tensor& x, int64_t dim, const Tensor& index) {
             using T = decltype(zero);
             const T* from = g.data<T>();
             T* to = grad.data<T>();
-            for_each_picked(g, grad, d, rows, [&](int64_t p, int64_t s) { to[s] += from[p]; });
+            // g and grad are different buffers, so `omp simd` may vectorise the adds.
+            for_each_picked(g, grad, d, rows, [&](int64_t p, int64_t s, int64_t n) {
+#pragma omp simd
+                for (int64_t i = 0; i < n; ++i) to[s + i] += from[p + i];
+            });
         });
         return Grads{grad, Tensor()};
     });

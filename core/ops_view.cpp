@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "core/autograd.hpp"
@@ -238,8 +239,12 @@ void copy_(const Tensor& dst, const Tensor& src) {
                                 describe(src), describe(dst)));
     }
     const Strides from = broadcast_strides(src.shape(), src.strides(), dst.shape());
-    // Both contiguous and alike (clone, cat, contiguous): one flat loop, which vectorises.
+    // Both contiguous and alike (clone, contiguous): one copy of the whole block.
     const bool flat = dst.is_contiguous() && src.is_contiguous() && src.shape() == dst.shape();
+    // Else rows that are contiguous on both sides (a slot of cat, a narrow's gradient): one copy
+    // per row. std::copy_n is a memmove when the dtypes match, a converting loop otherwise.
+    const std::size_t last = dst.shape().size() - 1;
+    const bool by_rows = dst.dim() > 0 && dst.strides()[last] == 1 && from[last] == 1;
     dst.bump_version();
     dispatch_all(dst.dtype(), [&](auto dst_zero) {
         using To = decltype(dst_zero);
@@ -248,13 +253,21 @@ void copy_(const Tensor& dst, const Tensor& src) {
             using From = decltype(src_zero);
             const From* in = src.data<From>();
             if (flat) {
-                const int64_t n = dst.numel();
-                for (int64_t i = 0; i < n; ++i) out[i] = static_cast<To>(in[i]);
-                return;
+                std::copy_n(in, dst.numel(), out);
+            } else if (by_rows) {
+                Shape rows = dst.shape();  // [..., 1]: the first element of every row
+                const int64_t length = rows[last];
+                rows[last] = 1;
+                for_each_position<2>(rows, {&dst.strides(), &from},
+                                     [&](const std::array<int64_t, 2>& o) {
+                                         std::copy_n(in + o[1], length, out + o[0]);
+                                     });
+            } else {
+                for_each_position<2>(dst.shape(), {&dst.strides(), &from},
+                                     [&](const std::array<int64_t, 2>& o) {
+                                         out[o[0]] = static_cast<To>(in[o[1]]);
+                                     });
             }
-            for_each_position<2>(
-                dst.shape(), {&dst.strides(), &from},
-                [&](const std::array<int64_t, 2>& o) { out[o[0]] = static_cast<To>(in[o[1]]); });
         });
     });
 }

@@ -457,6 +457,7 @@ DirectionGrads direction_grads(const Layer& layer, int64_t d, const std::vector<
 // dW_ih = d_gates^T @ x and dW_hh = d(W_hh h)^T @ h_prev, handed to the engine as products
 // (gradient_as_product), so that a cell run once per step of a decoder has its steps' products
 // summed in one GEMM; the biases' as sums over the rows. Each into its place in `grads`.
+template <typename Kernel>
 void weight_gradients(const Layer& layer, int64_t d, const DirectionGrads& dg,
                       const std::vector<bool>& wanted, Grads& grads) {
     const Sizes& n = layer.sizes;
@@ -469,7 +470,12 @@ void weight_gradients(const Layer& layer, int64_t d, const DirectionGrads& dg,
     if (wanted[first]) gradient_as_product(first, d_gates, x);
     if (wanted[first + 1]) gradient_as_product(first + 1, d_hidden, h_prev);
     if (wanted[first + 2]) grads[first + 2] = sum(d_gates, {0});
-    if (wanted[first + 3]) grads[first + 3] = sum(d_hidden, {0});
+    if (wanted[first + 3]) {
+        // Where the kernel does not keep W_hh h + b_hh apart (LSTM, RNN), both biases are added
+        // to the same gates and have the same gradient: summed once.
+        const bool same = !Kernel::kHiddenGatesApart && wanted[first + 2];
+        grads[first + 3] = same ? grads[first + 2] : sum(d_hidden, {0});
+    }
 }
 
 template <typename Kernel, typename T>
@@ -490,7 +496,7 @@ Grads backward_layer(const Layer& layer, const Tensor& grad_result,
         backward_direction<Kernel, T>(direction_view<T>(layer, d), g.data<T>(), directions[d]);
     });
     for (int64_t d = 0; d < n.directions; ++d) {
-        weight_gradients(layer, d, directions[d], wanted, grads);
+        weight_gradients<Kernel>(layer, d, directions[d], wanted, grads);
     }
     // dx [B*T, I] = sum over directions of d_gates [B*T, G*H] @ W_ih [G*H, I]
     if (wanted[0]) {

@@ -1,5 +1,6 @@
 #pragma once
-// sigmoid and tanh for the fused recurrent kernels, written so that the compiler vectorises them.
+// sigmoid, tanh and dot for the fused recurrent kernels and attention, written so that the
+// compiler vectorises them.
 //
 // The C library's expf and tanhf are calls the compiler cannot turn into vector instructions,
 // so a loop over a row of gates computes one element at a time. Here exp is plain arithmetic
@@ -67,6 +68,35 @@ inline double sigmoid(double x) {
 
 inline double tanh(double x) {
     return std::tanh(x);
+}
+
+// The sum of kWidth partial sums, halving the width at each step (8 + 8, then 4 + 4, ...): each
+// step is a loop of fixed length, which the compiler turns into one vector add.
+template <int64_t kWidth, typename T>
+T sum_lanes(T* lanes) {
+    if constexpr (kWidth == 1) {
+        return lanes[0];
+    } else {
+        for (int64_t j = 0; j < kWidth / 2; ++j) lanes[j] += lanes[j + kWidth / 2];
+        return sum_lanes<kWidth / 2>(lanes);
+    }
+}
+
+// x . y over n elements. `#pragma omp simd reduction(+ : total)` vectorises a dot product too,
+// but GCC then adds its 16 partial sums one after another through memory: on attention's short
+// rows (64 elements, 4 vector steps) that costs more than the products. Here the partial sums
+// are an array of one vector's width, added up pairwise at the end (sum_lanes).
+template <typename T>
+T dot(const T* x, const T* y, int64_t n) {
+    constexpr int64_t kLanes = 64 / sizeof(T);  // one 512-bit vector of T
+    T lanes[kLanes] = {};
+    int64_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        for (int64_t j = 0; j < kLanes; ++j) lanes[j] += x[i + j] * y[i + j];
+    }
+    T total = sum_lanes<kLanes>(lanes);
+    for (; i < n; ++i) total += x[i] * y[i];
+    return total;
 }
 
 }  // namespace glimpse::nn::vector_math

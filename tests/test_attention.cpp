@@ -110,6 +110,16 @@ TEST_CASE("attention: select_rows gives each new row the source of the row it na
     }
 }
 
+TEST_CASE("attention: select_rows gathers keys that are also the values once") {
+    BahdanauAttention bahdanau(3, 4, 5);
+    const Tensor states = uniform({2, 6, 4}, -1, 1);  // the encoder's states: keys and values
+    const PreparedSource picked = bahdanau.select_rows(bahdanau.prepare(states, states),
+                                                       tensor({1, 1, 0}, {3}, DType::Int64));
+    CHECK(picked.values.impl() == picked.keys.impl());
+    CHECK(picked.keys.to_vector() ==
+          index_select(states, 0, tensor({1, 1, 0}, {3}, DType::Int64)).to_vector());
+}
+
 TEST_CASE("attention: errors name the scorer, the call and the shapes") {
     BahdanauAttention bahdanau(3, 4, 5);
     const Tensor keys = zeros({2, 6, 4});

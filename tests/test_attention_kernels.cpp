@@ -9,6 +9,7 @@
 
 #include "attention/additive.hpp"
 #include "attention/batched_products.hpp"
+#include "core/autograd.hpp"
 #include "core/error.hpp"
 #include "core/ops.hpp"
 #include "tests/gradcheck_table.hpp"
@@ -76,6 +77,15 @@ TEST_CASE("additive_scores: fused equals composed, values and gradients, float32
                     uniform({1, 33}, -1, 1, dtype)},
                    tolerance);
     }
+}
+
+TEST_CASE("additive_scores: without a graph (decoding), the same scores from one row of scratch") {
+    const Tensor keys = uniform({4, 6, 33}, -3, 3);
+    const Tensor query = uniform({4, 33}, -1, 1);
+    const Tensor v = uniform({1, 33}, -1, 1).requires_grad_();
+    const Tensor recorded = additive_scores(keys, query, v);
+    const NoGradGuard no_grad;
+    CHECK(additive_scores(keys, query, v).to_vector() == recorded.to_vector());
 }
 
 TEST_CASE("attention kernels: errors name the op and the shapes") {

@@ -49,6 +49,17 @@ TEST_CASE("autograd: sums of gradients never write into a tensor someone else ho
     CHECK(held.to_vector() == std::vector<double>{6.0, 8.0});
 }
 
+TEST_CASE("autograd: contiguous and transposed gradients sum into one buffer") {
+    Tensor w = tensor({1, 2, 3, 4, 5, 6}, {2, 3}).requires_grad_();
+    const Tensor a = tensor({1, 0, 2, 0, 3, 0}, {2, 3});
+    const Tensor b = tensor({1, 1, 2, 2, 3, 3}, {3, 2});
+    // w * a sends w a contiguous gradient (a), (w^T * b)^T a transposed view (b^T)
+    sum(w * a + (w.t() * b).t()).backward();
+    CHECK(w.grad().to_vector() == std::vector<double>{2, 2, 5, 1, 5, 3});
+    sum(w * a).backward();  // added in place into .grad, which nothing else holds
+    CHECK(w.grad().to_vector() == std::vector<double>{3, 2, 7, 1, 8, 3});
+}
+
 TEST_CASE("autograd: a 10,000-step recurrence runs backward and frees without recursion") {
     Tensor w = tensor({0.999}, {1}, DType::Float64).requires_grad_();
     Tensor h = tensor({1.0}, {1}, DType::Float64);

@@ -70,3 +70,30 @@ TEST_CASE("the gradient of a bias [H] broadcast over a batch [B, H] is the sum o
     CHECK(bias.grad().to_vector() == sum(upstream, {0}).to_vector());
     CHECK(bias.grad().to_vector() == std::vector<double>{10, -10});
 }
+
+TEST_CASE("sum over any dims, of a contiguous tensor or a view, adds every element once") {
+    // Adjacent reduced dims of a contiguous tensor take a fast path (column sums); others, and
+    // views, walk their strides. Both must give the sum written out element by element.
+    const Tensor x = arange(0.0, 24.0, 1.0, DType::Float64).view({2, 3, 4});
+    const Tensor view = x.transpose(0, 2);  // [4, 3, 2], not contiguous
+    for (const Tensor& t : {x, view}) {
+        const std::vector<double> values = t.to_vector();
+        const Shape& s = t.shape();
+        for (const std::vector<int64_t>& dims :
+             std::vector<std::vector<int64_t>>{{0}, {1}, {2}, {0, 1}, {1, 2}, {0, 2}, {0, 1, 2}}) {
+            INFO("shape ", shape_str(s), ", dims ", dims.size(), " from ", dims[0]);
+            Shape kept = s;
+            for (const int64_t d : dims) kept[d] = 1;
+            std::vector<double> expected(numel(kept), 0.0);
+            for (int64_t i = 0; i < numel(s); ++i) {
+                const Shape at = unravel(i, s);
+                int64_t slot = 0;
+                for (std::size_t d = 0; d < s.size(); ++d) {
+                    slot = slot * kept[d] + (kept[d] == 1 ? 0 : at[d]);
+                }
+                expected[slot] += values[i];
+            }
+            CHECK(sum(t, dims, true).to_vector() == expected);
+        }
+    }
+}

@@ -1,10 +1,12 @@
 // nn/vector_math.hpp: the vectorisable float sigmoid and tanh of the fused kernels stay within a
-// few units in the last place of the C library's, saturate cleanly and pass NaN through.
+// few units in the last place of the C library's, saturate cleanly and pass NaN through; dot
+// adds up every element, whatever the length.
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "nn/vector_math.hpp"
 
@@ -51,4 +53,23 @@ TEST_CASE("vector_math: saturation, infinities and NaN") {
 TEST_CASE("vector_math: double keeps the C library's functions") {
     CHECK(vm::tanh(0.3) == std::tanh(0.3));
     CHECK(vm::sigmoid(0.3) == 1.0 / (1.0 + std::exp(-0.3)));
+}
+
+TEST_CASE("vector_math: dot of every length, whole vectors and a remainder, float and double") {
+    // Small integers: every partial sum is exact, so any order of adding gives the same total.
+    std::vector<float> xf, yf;
+    std::vector<double> xd, yd;
+    for (int i = 0; i < 40; ++i) {
+        xf.push_back(static_cast<float>(i % 7 - 3));
+        yf.push_back(static_cast<float>(i % 5 + 1));
+        xd.push_back(xf.back());
+        yd.push_back(yf.back());
+    }
+    double expected = 0;
+    for (int64_t n = 0; n <= 40; ++n) {
+        INFO("n = ", n);
+        CHECK(vm::dot(xf.data(), yf.data(), n) == static_cast<float>(expected));
+        CHECK(vm::dot(xd.data(), yd.data(), n) == expected);
+        if (n < 40) expected += xd[n] * yd[n];
+    }
 }
