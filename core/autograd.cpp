@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "core/check.hpp"
 #include "core/error.hpp"
@@ -294,7 +295,9 @@ void backpropagate_node(Node& node, bool retain_graph, PendingProducts& pending)
         const Edge& edge = node.edges[i];
         if (!edge.needs_grad() || !input_grads[i].defined()) continue;
         if (anomaly) check_backward_anomaly(node.op, i, input_grads[i]);
-        Tensor grad = gradient_for_input(node, i, input_grads[i]);
+        // Taken out of input_grads, so that a gradient nothing else holds is seen as such: a
+        // leaf keeps it as its .grad instead of a copy.
+        Tensor grad = gradient_for_input(node, i, std::exchange(input_grads[i], Tensor()));
         if (edge.leaf) {
             accumulate_into_leaf(*edge.leaf, grad);
         } else {

@@ -49,6 +49,19 @@ TEST_CASE("autograd: sums of gradients never write into a tensor someone else ho
     CHECK(held.to_vector() == std::vector<double>{6.0, 8.0});
 }
 
+TEST_CASE("autograd: a leaf keeps a gradient nothing else holds as its .grad, without a copy") {
+    const Tensor x = tensor({1.0, 2.0}, {2}, DType::Float64).requires_grad_();
+    const double* made = nullptr;  // where the backward wrote the gradient it returned
+    const Tensor y = record("fresh_gradient", {x}, x.detach() * 2.0, [&made](const Tensor& g) {
+        const Tensor grad = g * 2.0;
+        made = grad.data<double>();
+        return std::vector<Tensor>{grad};
+    });
+    sum(y).backward();
+    CHECK(x.grad().to_vector() == std::vector<double>{2.0, 2.0});
+    CHECK(x.grad().data<double>() == made);
+}
+
 TEST_CASE("autograd: contiguous and transposed gradients sum into one buffer") {
     Tensor w = tensor({1, 2, 3, 4, 5, 6}, {2, 3}).requires_grad_();
     const Tensor a = tensor({1, 0, 2, 0, 3, 0}, {2, 3});
