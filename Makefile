@@ -93,8 +93,8 @@ $(CMUDICT):
 # are parsed once into a precompiled header (core/precompiled.hpp) that the fast build's units
 # take with -include. The tests and the tutorials are compiled with -Og: their own code only calls
 # the library, which keeps -O2 and does the work, and optimising it cost a third of the tests'
-# compile time and more than half of a tutorial's (`make gdb` has its own -O0 build). Each flag
-# set has its header, built with exactly those flags: GCC uses a .gch only when the flags
+# compile time and a quarter of tutorial 09's (`make gdb` has its own -O0 build). Each flag set
+# has its header, built with exactly those flags: GCC uses a .gch only when the flags
 # agree and otherwise reads the header's text (core/gemm.o's -O3, nn/optim.o's
 # -fno-math-errno). The header's flags are fixed here because the per-object flags below would be
 # inherited by a header built for that object. Objects depend on their .gch, which -MMD does not
