@@ -91,16 +91,17 @@ $(CMUDICT):
 
 # The standard library and fmt take most of a unit's compile time when parsed in each unit: they
 # are parsed once into a precompiled header (core/precompiled.hpp) that the fast build's units
-# take with -include. The tests are compiled with -Og: their own code runs once per test, the
-# library they check keeps -O2, and optimising test code cost a third of their compile time. Each
-# flag set has its header, built with exactly those flags: GCC uses a .gch only when the flags
+# take with -include. The tests and the tutorials are compiled with -Og: their own code only calls
+# the library, which keeps -O2 and does the work, and optimising it cost a third of the tests'
+# compile time and a quarter of tutorial 09's (`make gdb` has its own -O0 build). Each flag set
+# has its header, built with exactly those flags: GCC uses a .gch only when the flags
 # agree and otherwise reads the header's text (core/gemm.o's -O3, nn/optim.o's
 # -fno-math-errno). The header's flags are fixed here because the per-object flags below would be
 # inherited by a header built for that object. Objects depend on their .gch, which -MMD does not
 # list. The sanitizer, debug, fuzz and coursework-student builds take no precompiled header.
-TEST_CXXFLAGS := $(filter-out -O%,$(CXXFLAGS)) -Og
+OG_CXXFLAGS   := $(filter-out -O%,$(CXXFLAGS)) -Og
 PCH           := $(BUILD)/pch/fast/precompiled.hpp
-TEST_PCH      := $(BUILD)/pch/tests/precompiled.hpp
+OG_PCH        := $(BUILD)/pch/og/precompiled.hpp
 PCH_FLAGS     := $(CXXFLAGS)
 
 $(BUILD)/pch/%/precompiled.hpp: core/precompiled.hpp
@@ -110,16 +111,20 @@ $(BUILD)/pch/%/precompiled.hpp: core/precompiled.hpp
 $(PCH).gch: $(PCH) | $(DEPS_OK)
 	$(CXX) $(PCH_FLAGS) -x c++-header $< -o $@
 
-$(TEST_PCH).gch: $(TEST_PCH) | $(DEPS_OK)
-	$(CXX) $(TEST_CXXFLAGS) -x c++-header $< -o $@
+$(OG_PCH).gch: $(OG_PCH) | $(DEPS_OK)
+	$(CXX) $(OG_CXXFLAGS) -x c++-header $< -o $@
 
 $(BUILD)/obj/%.o: %.cpp $(PCH).gch | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -include $(PCH) -c $< -o $@
 
-$(BUILD)/obj/tests/%.o: tests/%.cpp $(TEST_PCH).gch | $(DEPS_OK)
+$(BUILD)/obj/tests/%.o: tests/%.cpp $(OG_PCH).gch | $(DEPS_OK)
 	@mkdir -p $(dir $@)
-	$(CXX) $(TEST_CXXFLAGS) -include $(TEST_PCH) -c $< -o $@
+	$(CXX) $(OG_CXXFLAGS) -include $(OG_PCH) -c $< -o $@
+
+$(TUTORIALS:%=$(BUILD)/obj/tutorials/%.o): $(BUILD)/obj/tutorials/%.o: tutorials/%.cpp $(OG_PCH).gch | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CXX) $(OG_CXXFLAGS) -include $(OG_PCH) -c $< -o $@
 
 $(BUILD)/sanitize/obj/%.o: %.cpp | $(DEPS_OK)
 	@mkdir -p $(dir $@)
@@ -312,7 +317,7 @@ test-gdb: $(GDB_TEST) | gdb-installed
 EDITOR_SRC = $(shell find core nn attention decode tutorials tests bench -name '*.cpp' | sort)
 compile_commands.json:
 	@{ printf '['; sep=''; for f in $(EDITOR_SRC); do \
-	  case $$f in tests/*) flags="$(filter-out -MMD -MP,$(TEST_CXXFLAGS))";; \
+	  case $$f in tests/*|tutorials/[0-9][0-9]_*) flags="$(filter-out -MMD -MP,$(OG_CXXFLAGS))";; \
 	    *) flags="$(filter-out -MMD -MP,$(CXXFLAGS))";; esac; \
 	  printf '%s\n  {"directory": "%s", "file": "%s", "command": "%s %s -c %s"}' "$$sep" "$(CURDIR)" "$$f" "$(CXX)" "$$flags" "$$f"; \
 	  sep=,; done; printf '\n]\n'; } > $@
