@@ -74,7 +74,7 @@ Flags parse_flags(int argc, char** argv) {
 
 // The recipe: how much data, how big a model, how long to train. The full run must reach 99%
 // exact match on held-out dates within a minute on two cores: on the idle 2-core development
-// machine it reached 99.85% after 2 epochs (314 steps), 4.2 s. --quick is the same story in
+// machine it reached 99.85% after 2 epochs (314 steps), 3.0 s. --quick is the same story in
 // seconds, too short to learn much.
 struct Recipe {
     int64_t train_dates;
