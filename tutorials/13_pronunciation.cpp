@@ -71,9 +71,9 @@ Flags parse_flags(int argc, char** argv) {
 // a test word error rate of 30% or less with beam search). On the idle 2-core development
 // machine it ran 14,840 steps and reached 28.9% (the same recipe with slower steps: 11,537 steps
 // and 30.1%; 29.7% when a separate program trained it); with the rate decaying by 0.8 an epoch
-// instead, and without the moving average, 30.4%. H = 128 without dropout levels off near 31% (it overfits); this model
-// learns more per step but takes three times as long over each. --quick trains on a few
-// thousand words for a few seconds and learns only the commonest spellings.
+// instead, and without the moving average, 30.4%. H = 128 without dropout levels off near 31% (it
+// overfits); this model learns more per step but takes three times as long over each. --quick
+// trains on a few thousand words for a few seconds and learns only the commonest spellings.
 struct Recipe {
     int64_t train_words;       // 0: every training word
     int64_t validation_words;  // scored with greedy search at each evaluation
