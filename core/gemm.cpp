@@ -284,25 +284,25 @@ template <int64_t Rows, typename T>
 void micro_kernel(int64_t kc, ASliver<T> a, const T* b, T* c, int64_t ldc, bool accumulate) {
     static_assert(Rows <= MR, "a sliver holds MR rows");
     T tile[Rows][NR<T>];
-#pragma GCC unroll 12
+#pragma GCC unroll MR
     for (int64_t i = 0; i < Rows; ++i) {
         for (int64_t j = 0; j < NR<T>; ++j) tile[i][j] = 0;
     }
     const T* a_step = a.data;
     for (int64_t p = 0; p < kc; ++p, a_step += a.step_stride, b += NR<T>) {
-#pragma GCC unroll 12
+#pragma GCC unroll MR
         for (int64_t i = 0; i < Rows; ++i) {
             const T a_ip = a_step[i * a.row_stride];
             for (int64_t j = 0; j < NR<T>; ++j) tile[i][j] += a_ip * b[j];
         }
     }
     if (accumulate) {
-#pragma GCC unroll 12
+#pragma GCC unroll MR
         for (int64_t i = 0; i < Rows; ++i) {
             for (int64_t j = 0; j < NR<T>; ++j) c[i * ldc + j] += tile[i][j];
         }
     } else {
-#pragma GCC unroll 12
+#pragma GCC unroll MR
         for (int64_t i = 0; i < Rows; ++i) {
             for (int64_t j = 0; j < NR<T>; ++j) c[i * ldc + j] = tile[i][j];
         }
